@@ -1,0 +1,192 @@
+"""Run a federated SPARQL query: SERVICE blocks in parallel, the rest locally.
+
+The executor
+
+1. parses the query and rejects any SERVICE IRI that is not a federation
+   member before a single byte is sent (``SERVICE ?var`` ranges over the
+   members only, so a variable bound to any other IRI reaches nothing);
+2. builds one sub-query per member, with every block for that member, the
+   block's pushable FILTERs and only the variables the rest of the query uses;
+3. sends the sub-queries concurrently over one pooled HTTP client, each with
+   its member's time limit and the response size limit;
+4. replaces each SERVICE block by a VALUES block holding exactly the
+   solutions the member returned, and runs the rewritten query (which has no
+   SERVICE left) in pyoxigraph, over an empty store or the one given.
+
+A member that fails is reported in the result's ``sources``. By default its
+blocks contribute no solutions (``SERVICE SILENT`` blocks one empty solution,
+as the SPARQL 1.1 Federated Query recommendation says) and the rest of the
+answer is returned; with ``partial=False`` the failure raises
+LimitExceededError instead.
+
+Blocks are always fetched unbound, in a single round.
+NOTE: bound joins (sending one block's join values to another member as VALUES)
+are not implemented, so a join whose members return large unbound results
+transfers all of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+import pyoxigraph as ox
+
+from mpli_graph.errors import ForbiddenError, LimitExceededError, QuerySyntaxError
+from mpli_graph.federation import plan as planning
+from mpli_graph.federation.members import Federation
+from mpli_graph.federation.parse import ParsedQuery, parse_query
+from mpli_graph.federation.result import FederatedResult, SourceReport
+from mpli_graph.federation.transport import Solutions, Transport
+
+logger = logging.getLogger(__name__)
+
+MAX_PARALLEL_REQUESTS = 64
+"""Largest number of members asked at the same time."""
+
+
+class FederatedExecutor:
+    """Run federated queries against the members of one federation."""
+
+    def __init__(
+        self,
+        federation: Federation,
+        transport: Transport | None = None,
+        partial: bool = True,
+    ) -> None:
+        self.federation = federation
+        self.transport = transport or Transport()
+        self._owns_transport = transport is None
+        self.partial = partial
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(1, min(MAX_PARALLEL_REQUESTS, len(federation))),
+            thread_name_prefix="mpli-federation",
+        )
+
+    def close(self) -> None:
+        """Stop the worker threads and, if this executor made it, the HTTP client."""
+        self._pool.shutdown(wait=True)
+        if self._owns_transport:
+            self.transport.close()
+
+    def __enter__(self) -> FederatedExecutor:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def query(self, text: str, store: ox.Store | None = None) -> FederatedResult:
+        """Run a federated query and return its answer with a report per member."""
+        parsed = parse_query(text)
+        plans = self.plan(parsed)
+
+        started = time.monotonic()
+        fetched, reports = self.fetch(parsed.prologue, plans)
+        logger.info(
+            "fetched %d SERVICE blocks from %d members in %.1f ms",
+            len(parsed.services),
+            len(reports),
+            (time.monotonic() - started) * 1000,
+        )
+
+        failed = [report for report in reports if report.status != "ok"]
+        if failed and not self.partial:
+            names = ", ".join(f"{report.endpoint} ({report.error})" for report in failed)
+            raise LimitExceededError(f"federation members failed: {names}")
+
+        local_query = parsed.replace_services(self.replacements(parsed, plans, fetched))
+        payload = run_locally(local_query, parsed.form, store or ox.Store())
+        return FederatedResult(parsed.form, payload, reports)
+
+    def plan(self, parsed: ParsedQuery) -> dict[str, list[planning.BlockPlan]]:
+        """Group the blocks by member endpoint; reject blocks for non-members."""
+        by_endpoint: dict[str, list[planning.BlockPlan]] = {}
+        for block in parsed.services:
+            if block.endpoint is not None:
+                endpoints: Iterable[str] = [self.federation.member(block.endpoint).endpoint]
+            else:
+                endpoints = self.federation.endpoints
+
+            projection = planning.projection_for(parsed, block)
+            for endpoint in endpoints:
+                block_plan = planning.BlockPlan(block, endpoint, projection, list(block.filters))
+                by_endpoint.setdefault(endpoint, []).append(block_plan)
+        return by_endpoint
+
+    def fetch(
+        self, prologue: str, plans: dict[str, list[planning.BlockPlan]]
+    ) -> tuple[dict[tuple[int, str], Solutions | None], list[SourceReport]]:
+        """Send one sub-query per member concurrently; return solutions per block and reports."""
+        futures = {}
+        for endpoint, endpoint_plans in plans.items():
+            member = self.federation.member(endpoint)
+            query = planning.subquery(prologue, endpoint_plans)
+            futures[endpoint] = self._pool.submit(self.transport.select, member, query)
+
+        fetched: dict[tuple[int, str], Solutions | None] = {}
+        reports = []
+        for endpoint, future in futures.items():
+            solutions, report = future.result()
+            reports.append(report)
+            endpoint_plans = plans[endpoint]
+            if solutions is None:
+                for block_plan in endpoint_plans:
+                    fetched[(block_plan.block.index, endpoint)] = None
+                continue
+            for block_plan, part in zip(endpoint_plans, planning.split_solutions(solutions, endpoint_plans)):
+                fetched[(block_plan.block.index, endpoint)] = part
+        return fetched, reports
+
+    def replacements(
+        self,
+        parsed: ParsedQuery,
+        plans: dict[str, list[planning.BlockPlan]],
+        fetched: dict[tuple[int, str], Solutions | None],
+    ) -> dict[int, str]:
+        """Return, per block, the local group pattern that stands for its solutions."""
+        replacements = {}
+        for block in parsed.services:
+            if block.endpoint is not None:
+                solutions = fetched[(block.index, block.endpoint)]
+                replacements[block.index] = local_pattern(block.silent, solutions, f"{block.index}")
+                continue
+
+            branches = []
+            for endpoint in self.federation.endpoints:
+                solutions = fetched.get((block.index, endpoint))
+                if (block.index, endpoint) not in fetched:
+                    continue
+                pattern = local_pattern(block.silent, solutions, f"{block.index}-{len(branches)}")
+                branches.append(f"{{ VALUES ?{block.variable} {{ <{endpoint}> }} {pattern} }}")
+            replacements[block.index] = (
+                "{ " + " UNION ".join(branches) + " }" if branches else planning.NO_SOLUTIONS
+            )
+        return replacements
+
+
+def local_pattern(silent: bool, solutions: Solutions | None, scope: str) -> str:
+    """Return the pattern that stands for one block's fetched solutions."""
+    if solutions is not None:
+        return planning.values_group(solutions, scope)
+    return planning.EMPTY_GROUP if silent else planning.NO_SOLUTIONS
+
+
+def run_locally(query: str, form: str, store: ox.Store) -> bytes:
+    """Run the rewritten query in pyoxigraph and serialize its answer.
+
+    The query no longer contains SERVICE, so pyoxigraph sends nothing.
+    """
+    if parse_query(query).services:
+        raise ForbiddenError("the rewritten query still contains SERVICE; refusing to run it")
+
+    try:
+        result = store.query(query)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        return result.serialize(format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from None
+    except (OSError, ValueError) as error:
+        raise LimitExceededError(f"local evaluation of the federated query failed: {error}") from None
