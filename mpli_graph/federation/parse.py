@@ -19,7 +19,7 @@ from mpli_graph.errors import QuerySyntaxError
 TOKEN_PATTERNS = [
     ("WS", r"\s+"),
     ("COMMENT", r"#[^\n\r]*"),
-    ("IRI", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+    ("IRI", r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"),
     ("STRING", r"'''(?:[^'\\]|\\.|'(?!''))*'''"),
     ("STRING", r'"""(?:[^"\\]|\\.|"(?!""))*"""'),
     ("STRING", r"'(?:[^'\\\n\r]|\\.)*'"),
