@@ -1,0 +1,121 @@
+"""Gateway configuration: defaults, then ``MPLI_`` environment variables, then explicit values.
+
+``mpli serve`` builds a :class:`GatewayConfig` from the environment and
+overrides fields with its command-line flags; tests build one directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from mpli_graph.errors import InputError
+from mpli_graph.gateway.limits import QueryLimits
+
+ROLES = ("provider", "marketplace")
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """Everything a gateway app needs to start.
+
+    ``role`` is ``provider`` (one manifest, SERVICE rejected) or ``marketplace``
+    (many manifests, REST API). Sizes are in bytes and times in seconds.
+    """
+
+    role: str = "provider"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    manifest: Path | None = None
+    providers: tuple[Path, ...] = ()
+    store_path: Path | None = None
+    admin_token: str | None = field(default=None, repr=False)
+    max_body_bytes: int = 4 * 1024 * 1024
+    query_timeout: float = 10.0
+    max_result_bytes: int = 16 * 1024 * 1024
+    max_concurrent_queries: int = 4
+    union_default_graph: bool = True
+    cors_origin: str = "*"
+    page_size: int = 50
+    max_page_size: int = 500
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise InputError(f"unknown gateway role {self.role!r}; use one of: {', '.join(ROLES)}")
+        if not 0 <= self.port <= 65535:
+            raise InputError(f"port {self.port} is out of range; use 0 to 65535 (0 picks a free port)")
+        for name in ("max_body_bytes", "max_result_bytes", "max_concurrent_queries", "page_size"):
+            if getattr(self, name) <= 0:
+                raise InputError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.query_timeout <= 0:
+            raise InputError(f"query_timeout must be positive, got {self.query_timeout}")
+
+    @property
+    def query_limits(self) -> QueryLimits:
+        """Return the limits that every SPARQL query of this gateway runs under."""
+        return QueryLimits(
+            timeout=self.query_timeout,
+            max_result_bytes=self.max_result_bytes,
+            max_concurrent_queries=self.max_concurrent_queries,
+        )
+
+    def with_overrides(self, **values: object) -> GatewayConfig:
+        """Return a copy with every value that is not ``None`` set."""
+        return replace(self, **{name: value for name, value in values.items() if value is not None})
+
+
+ENVIRONMENT_VARIABLES: dict[str, str] = {
+    "MPLI_HOST": "host",
+    "MPLI_PORT": "port",
+    "MPLI_MANIFEST": "manifest",
+    "MPLI_PROVIDERS": "providers",
+    "MPLI_STORE": "store_path",
+    "MPLI_ADMIN_TOKEN": "admin_token",
+    "MPLI_MAX_BODY_BYTES": "max_body_bytes",
+    "MPLI_QUERY_TIMEOUT": "query_timeout",
+    "MPLI_MAX_RESULT_BYTES": "max_result_bytes",
+    "MPLI_MAX_CONCURRENT_QUERIES": "max_concurrent_queries",
+    "MPLI_UNION_DEFAULT_GRAPH": "union_default_graph",
+    "MPLI_CORS_ORIGIN": "cors_origin",
+}
+
+
+def _convert(name: str, variable: str, raw: str) -> object:
+    """Convert the text of environment variable ``variable`` to the type of field ``name``."""
+    kinds = {item.name: item.type for item in fields(GatewayConfig)}
+    kind = str(kinds[name])
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise InputError(f"{variable}={raw!r} is not a number; set it to a number or unset it") from None
+    if kind == "bool":
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise InputError(f"{variable}={raw!r} is not a boolean; use true or false")
+    if name == "providers":
+        return tuple(Path(part) for part in raw.split(os.pathsep) if part)
+    if name in ("manifest", "store_path"):
+        return Path(raw)
+    return raw
+
+
+def config_from_environment(
+    role: str, environment: Mapping[str, str] | None = None
+) -> GatewayConfig:
+    """Build a configuration for ``role`` from the defaults and the ``MPLI_`` variables."""
+    environment = os.environ if environment is None else environment
+    values: dict[str, object] = {"role": role}
+    for variable, name in ENVIRONMENT_VARIABLES.items():
+        raw = environment.get(variable)
+        if raw is None or raw == "":
+            continue
+        values[name] = _convert(name, variable, raw)
+    return GatewayConfig(**values)  # type: ignore[arg-type]

@@ -1,0 +1,114 @@
+"""The marketplace's JSON REST API: resolve, validate, providers and offerings.
+
+``POST /resolve`` takes a consumer manifest (Turtle or JSON-LD, by
+``Content-Type``) and returns the JSON that ``mpli resolve --format json``
+prints for the same manifest and store. ``POST /validate`` returns the SHACL
+report of any manifest. ``GET /providers`` and ``GET /offerings`` list what the
+loaded manifests describe; ``GET /offerings/{id}`` shows one offering with
+all its properties. The OpenAPI 3.1 document at ``/openapi.json`` describes
+every operation.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, request
+
+from mpli_graph.errors import InputError
+from mpli_graph.gateway.documents import request_format, validation_report
+from mpli_graph.gateway.offerings import OfferingCatalogue, parse_filter
+from mpli_graph.gateway.state import gateway_state
+from mpli_graph.manifest import parse_data
+from mpli_graph.resolution import resolve
+
+blueprint = Blueprint("marketplace", __name__)
+
+CONSUMER_FORMATS = ("turtle", "json-ld")
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    """Return ``body`` as a JSON response with sorted keys, so equal input gives equal bytes."""
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    return Response(text.encode("utf-8"), status=status, content_type="application/json")
+
+
+def _integer_parameter(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise InputError(f"{name}={value} is out of range; use at least {minimum}{upper}")
+    return value
+
+
+def _top_parameter() -> int | None:
+    raw = request.args.get("top")
+    if raw is None:
+        return None
+    return _integer_parameter("top", 0, 1)
+
+
+@blueprint.route("/resolve", methods=["POST"])
+def resolve_consumer() -> Response:
+    """Rank every loaded offering against the consumer manifest in the request body."""
+    state = gateway_state()
+    data, rdf_format = request_format(state.config.max_body_bytes)
+    if rdf_format not in CONSUMER_FORMATS:
+        from mpli_graph.errors import UnsupportedFormatError
+
+        raise UnsupportedFormatError(
+            f"a consumer manifest is accepted as text/turtle or application/ld+json, not {request.mimetype}"
+        )
+    consumer = parse_data(data, rdf_format, "request body")
+    resolution = resolve(state.manifest_store, consumer, top=_top_parameter())
+    return json_response(resolution.to_json())
+
+
+@blueprint.route("/validate", methods=["POST"])
+def validate_manifest() -> Response:
+    """Validate the manifest in the request body and return the SHACL report as JSON."""
+    state = gateway_state()
+    data, rdf_format = request_format(state.config.max_body_bytes)
+    graph = parse_data(data, rdf_format, "request body")
+    report = validation_report(graph)
+    return json_response(report.to_json())
+
+
+@blueprint.route("/providers", methods=["GET"])
+def list_providers() -> Response:
+    """List the providers of all loaded manifests."""
+    state = gateway_state()
+    providers = OfferingCatalogue(state.backend).providers()
+    return json_response({"total": len(providers), "items": providers})
+
+
+@blueprint.route("/offerings", methods=["GET"])
+def list_offerings() -> Response:
+    """List offerings, filtered by provider, type, country and minimum vCPU count, one page at a time."""
+    state = gateway_state()
+    wanted = parse_filter(
+        request.args.get("provider"),
+        request.args.get("type"),
+        request.args.get("country"),
+        request.args.get("min_vcpu"),
+    )
+    limit = _integer_parameter("limit", state.config.page_size, 1, state.config.max_page_size)
+    offset = _integer_parameter("offset", 0, 0)
+
+    catalogue = OfferingCatalogue(state.backend)
+    matching = catalogue.matching_offerings(wanted)
+    page = catalogue.describe(matching[offset : offset + limit])
+    return json_response({"total": len(matching), "limit": limit, "offset": offset, "items": page})
+
+
+@blueprint.route("/offerings/<offering_id>", methods=["GET"])
+def show_offering(offering_id: str) -> Response:
+    """Show one offering with all its properties (404 when no manifest describes it)."""
+    state = gateway_state()
+    return json_response(OfferingCatalogue(state.backend).offering(offering_id))
