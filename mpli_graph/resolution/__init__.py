@@ -1,0 +1,94 @@
+"""Compatibility resolution: match a consumer's requirements against every offering in a store.
+
+>>> resolution = resolve(store, consumer_graph, top=10)     # doctest: +SKIP
+>>> resolution.to_json()["results"][0]["compatible"]         # doctest: +SKIP
+True
+
+Steps: read the requirements from the consumer graph (:mod:`.model`), check
+that the store's vocabulary defines every term they use (:mod:`.terms`), run
+one SPARQL query per requirement kind over all offerings (:mod:`.evaluation`),
+rank (:mod:`.ranking`) and return a :class:`Resolution` (:mod:`.result`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable
+
+import pyoxigraph as ox
+import rdflib
+
+from mpli_graph.errors import InputError
+from mpli_graph.resolution.evaluation import CredentialChecker, Verdict, evaluate, hourly_prices
+from mpli_graph.resolution.model import (
+    ConsumerRequirements,
+    Requirement,
+    read_requirements,
+    to_rdflib_graph,
+)
+from mpli_graph.resolution.naming import Namer
+from mpli_graph.resolution.queries import run_query
+from mpli_graph.resolution.ranking import OfferingResult, rank_offerings
+from mpli_graph.resolution.result import Resolution
+from mpli_graph.resolution.terms import check_terms
+from mpli_graph.store import ManifestStore
+
+__all__ = [
+    "ConsumerRequirements",
+    "CredentialChecker",
+    "OfferingResult",
+    "Requirement",
+    "Resolution",
+    "Verdict",
+    "read_requirements",
+    "resolve",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def resolve(
+    store: ManifestStore,
+    consumer_graph: rdflib.Graph | Iterable[ox.Triple | ox.Quad],
+    *,
+    top: int | None = None,
+    credential_checker: CredentialChecker | None = None,
+) -> Resolution:
+    """Rank every offering in ``store`` against the consumer manifest in ``consumer_graph``.
+
+    ``top`` keeps only the best N results. ``credential_checker(claim_iri)`` returns
+    ``(ok, reason)`` and decides whether a certification claim counts for a requirement
+    at ``mpli:VerifiedLevel``; without one such requirements are unknown.
+    Raises InputError (or its subclass UnknownTermError) for a manifest that cannot be resolved.
+    """
+    if top is not None and top < 1:
+        raise InputError(f"top must be at least 1, got {top}")
+    started = time.perf_counter()
+
+    consumer = read_requirements(to_rdflib_graph(consumer_graph))
+    check_terms(store, consumer)
+    namer = Namer(store)
+
+    offerings = [
+        OfferingResult(
+            offering=row["offering"].value,
+            provider=row["provider"].value,
+            provider_label=row["providerLabel"].value if "providerLabel" in row else None,
+            label=row["label"].value if "label" in row else None,
+            offering_id=row["offeringId"].value if "offeringId" in row else None,
+        )
+        for row in run_query(store, "offerings", [])
+    ]
+    verdicts = evaluate(store, consumer, namer, credential_checker)
+    prices = hourly_prices(store, consumer)
+    ranked = rank_offerings(consumer, offerings, verdicts, prices)
+
+    logger.info(
+        "Resolved %s against %d offerings in %.1f ms",
+        consumer.consumer,
+        len(offerings),
+        (time.perf_counter() - started) * 1000,
+    )
+    kept = ranked[:top] if top is not None else ranked
+    return Resolution(consumer, kept, namer, len(offerings))

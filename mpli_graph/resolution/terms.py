@@ -1,0 +1,108 @@
+"""Check that a consumer's requirements use only terms the store's vocabulary defines.
+
+Resolution reads units, multipliers, scheme hierarchies and claim-status ranks
+from the vocabulary graph. A property, unit, scheme or status that the graph
+does not define would make a query silently return "unknown" for every
+offering, so it is rejected before any query runs.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from mpli_graph.errors import InputError, UnknownTermError
+from mpli_graph.resolution.model import ConsumerRequirements, Requirement
+from mpli_graph.store import VOCABULARY_GRAPH, ManifestStore
+
+__all__ = ["check_terms"]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MPLI = "https://w3id.org/mpli#"
+QUDT = "http://qudt.org/schema/qudt/"
+
+# Properties from RDF itself that a requirement may name although no MPLI module defines them.
+_STANDARD_PROPERTIES = {RDF_TYPE}
+
+
+def check_terms(store: ManifestStore, consumer: ConsumerRequirements) -> None:
+    """Raise UnknownTermError for the first term of ``consumer`` that the vocabulary does not define."""
+    for requirement in consumer.requirements:
+        _check_requirement(store, requirement)
+
+
+def _check_requirement(store: ManifestStore, requirement: Requirement) -> None:
+    where = f"requirement {requirement.label or requirement.key}"
+
+    if requirement.on_property is not None:
+        _check_defined(store, requirement.on_property, "property", where)
+
+    if requirement.kind in ("minimum", "maximum"):
+        _check_quantity_units(store, requirement, where)
+    elif requirement.kind == "certification":
+        for scheme in requirement.schemes:
+            _check_defined(store, scheme, "certification scheme", where)
+        if requirement.minimum_claim_status is not None:
+            _check_value(store, requirement.minimum_claim_status, MPLI + "claimStatusRank", "claim status", where)
+    elif requirement.kind == "capability" and requirement.version_property is not None:
+        _check_defined(store, requirement.version_property, "version property", where)
+    elif requirement.kind == "price":
+        _check_value(store, requirement.price_unit, MPLI + "hoursPerUnit", "time-based price unit", where)
+
+
+def _check_quantity_units(store: ManifestStore, requirement: Requirement, where: str) -> None:
+    canonical = _object(store, requirement.on_property, MPLI + "canonicalUnit")
+    if canonical is None:
+        raise UnknownTermError(
+            f"{where}: property <{requirement.on_property}> has no mpli:canonicalUnit in the vocabulary, "
+            "so it is not a quantity; use a quantity property or add one in an ontology module"
+        )
+    for unit in (requirement.unit, canonical):
+        if _object(store, unit, QUDT + "conversionMultiplier") is None:
+            raise UnknownTermError(
+                f"{where}: unit <{unit}> is not defined in the vocabulary (no qudt:conversionMultiplier); "
+                "use a QUDT unit that the vocabulary lists, such as unit:GibiBYTE"
+            )
+
+    wanted_kinds = _objects(store, requirement.unit, QUDT + "hasQuantityKind")
+    canonical_kinds = _objects(store, canonical, QUDT + "hasQuantityKind")
+    if wanted_kinds and canonical_kinds and not wanted_kinds & canonical_kinds:
+        raise UnknownTermError(
+            f"{where}: unit <{requirement.unit}> measures {', '.join(sorted(wanted_kinds))}, but "
+            f"<{requirement.on_property}> is stated in <{canonical}>; use a unit of the same quantity kind"
+        )
+
+
+def _check_defined(store: ManifestStore, term: str, what: str, where: str) -> None:
+    if term in _STANDARD_PROPERTIES or store.vocabulary_defines(term):
+        return
+    raise UnknownTermError(
+        f"{where}: {what} <{term}> is not defined in the vocabulary; check its spelling, "
+        "or load the ontology module that defines it"
+    )
+
+
+def _check_value(store: ManifestStore, term: str | None, predicate: str, what: str, where: str) -> None:
+    if term is not None and _object(store, term, predicate) is not None:
+        return
+    raise UnknownTermError(
+        f"{where}: {what} <{term}> is not defined in the vocabulary (it has no <{predicate}>); "
+        "check its spelling against docs/vocabulary.md"
+    )
+
+
+def _object(store: ManifestStore, subject: str, predicate: str) -> str | None:
+    values = _objects(store, subject, predicate)
+    return min(values) if values else None
+
+
+def _objects(store: ManifestStore, subject: str, predicate: str) -> set[str]:
+    try:
+        node = ox.NamedNode(subject)
+    except ValueError:
+        raise InputError(f"invalid IRI {subject!r} in the consumer manifest") from None
+    rows = store.select(
+        f"SELECT ?s ?o WHERE {{ GRAPH <{VOCABULARY_GRAPH}> {{ ?s <{predicate}> ?o }} }}",
+        union=False,
+        substitutions={"s": node},
+    )
+    return {row["o"].value for row in rows}
