@@ -115,7 +115,6 @@ def add_vm_offering(builder: ManifestBuilder, vmo: dict[str, Any], openstack_evi
     images = subject.get("gx:codeArtifact", [])
 
     formats = sorted({image.get("gx:vmImageDiskFormat", "").lower() for image in images} - {""})
-    image_names = ", ".join(image.get("gx:name", "?") for image in images)
     terms = [
         item["gx:url"]["@value"]
         for item in subject.get("gx:serviceOfferingTermsAndConditions", [])
@@ -155,17 +154,11 @@ def add_vm_offering(builder: ManifestBuilder, vmo: dict[str, Any], openstack_evi
                 continue
             graph.add((offering, MPLI.importsImageFormat, term))
         if images:
-            graph.add(
-                (
-                    offering,
-                    RDFS.comment,
-                    Literal(
-                        f"Image format from the {len(images)} gx:VMImage entries of the "
-                        f"credential, all with gx:vmImageDiskFormat "
-                        f"{'/'.join(f.upper() for f in formats)}: {image_names}"
-                    ),
-                )
+            statement = (
+                f"Image format: all {len(images)} gx:VMImage entries of the credential have "
+                f"gx:vmImageDiskFormat {'/'.join(f.upper() for f in formats)}"
             )
+            graph.add((offering, RDFS.comment, Literal(statement)))
         for url in terms:
             graph.add((offering, MPLI.termsAndConditions, URIRef(url)))
         if openstack_evidence:

@@ -307,13 +307,15 @@ class IonosService:
     engine: URIRef | None = None
 
 
+# The In-Memory DB is a plain mpli:Offering: a database offering needs an
+# engine, and the sources do not name the engine of this service.
 IONOS_SERVICES = {
     "dbaas_pgsql_cluster": IonosService("postgresql", "PostgreSQL", MPLI.DatabaseOffering, MDB.postgresql),
     "pg_cluster_v2": IonosService("postgresql", "PostgreSQL", MPLI.DatabaseOffering, MDB.postgresql),
     "dbaas_mariadb_cluster": IonosService("mariadb", "MariaDB", MPLI.DatabaseOffering, MDB.mariadb),
     "dbaas_mongo_cluster": IonosService("mongodb", "MongoDB", MPLI.DatabaseOffering, MDB.mongodb),
-    "dbaas_inmemorydb_replica_set": IonosService("in-memory-db", "In-Memory DB", MPLI.DatabaseOffering),
-    "inmemorydb_cluster_v2": IonosService("in-memory-db", "In-Memory DB", MPLI.DatabaseOffering),
+    "dbaas_inmemorydb_replica_set": IonosService("in-memory-db", "In-Memory DB", MPLI.Offering),
+    "inmemorydb_cluster_v2": IonosService("in-memory-db", "In-Memory DB", MPLI.Offering),
     "kafka_cluster": IonosService("kafka", "Event Streams for Apache Kafka", MPLI.DatabaseOffering, MDB.kafka),
     "kafka_topic": IonosService("kafka", "Event Streams for Apache Kafka", MPLI.DatabaseOffering, MDB.kafka),
     "nfs_cluster": IonosService("nfs", "Network File Storage", MPLI.FileStorageOffering),

@@ -149,7 +149,7 @@ def add_price(builder: ManifestBuilder, offering: URIRef, row: CsvRow) -> None:
 
     basis = row["price_basis"]
     if currency_text and not currency:
-        basis = f"{basis}; currency not stated by the source: {currency_text}"
+        basis = f"{basis}; the source states no currency ({currency_text})"
     graph.add((price, MPLI.priceBasis, Literal(basis)))
 
     if any(marker in row["price_basis"].lower() for marker in HISTORIC_MARKERS):
