@@ -42,13 +42,15 @@ def validate(
     *,
     shape_paths: Sequence[Path | str] | None = None,
     ontology_paths: Sequence[Path | str] | None = None,
+    inference: str = INFERENCE,
 ) -> ValidationReport:
     """Validate ``data_graph`` and return the report.
 
     ``shape_paths`` defaults to every file in ``shapes/``; the ``owl:imports`` of
     a shapes file are loaded from the same folder or from ``shapes/``.
     ``ontology_paths`` defaults to the project's ontology and concept schemes;
-    when given, exactly those files are used.
+    when given, exactly those files are used. ``inference`` is pySHACL's
+    inference option (``none``, ``rdfs``, ``owlrl``, ``both``).
     """
     shapes = load_shapes_graph(shape_paths)
     ontology = load_ontology_graph(ontology_paths)
@@ -58,7 +60,7 @@ def validate(
             data_graph,
             shacl_graph=shapes,
             ont_graph=ontology if len(ontology) else None,
-            inference=INFERENCE,
+            inference=inference,
             allow_warnings=True,
             abort_on_first=False,
             advanced=False,
