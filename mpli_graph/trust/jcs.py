@@ -52,9 +52,6 @@ def _serialize_number(number: float) -> str:
         raise MalformedCredentialError(f"{number} is not a valid JSON number")
     if number == 0:
         return "0"
-    if number.is_integer() and abs(number) < 1e21:
-        return str(int(number))
-
     # Python's repr gives the shortest round-trip digits; reshape them into the ECMAScript form.
     sign = "-" if number < 0 else ""
     decimal_digits = Decimal(repr(abs(number))).normalize().as_tuple()
