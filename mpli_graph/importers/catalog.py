@@ -16,6 +16,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
+from mpli_graph.errors import InputError
 from mpli_graph.importers.countries import country_iri
 from mpli_graph.importers.sources import SourceFile
 from mpli_graph.importers.terms import CATALOG, CC_BY_SA_4, MPLI, PREFIXES
@@ -78,6 +79,7 @@ class ManifestBuilder:
         self.provider = URIRef(self.base + "provider")
         self.manifest = URIRef(self.base + "manifest")
         self.offerings: list[URIRef] = []
+        self._offering_set: set[URIRef] = set()
         self.locations: dict[str, LocationInfo] = {}
         self.used_sources: set[str] = set()
 
@@ -111,8 +113,12 @@ class ManifestBuilder:
     ) -> URIRef:
         """Add an offering of class ``kind`` with its identifier, label and source record."""
         offering = self.iri("offering", *path)
-        if offering in self.offerings:
-            raise ValueError(f"duplicate offering IRI {offering}")
+        if offering in self._offering_set:
+            raise InputError(
+                f"{source}: a second record for the offering {offering}; "
+                "remove the duplicate row or give it its own region or zone"
+            )
+        self._offering_set.add(offering)
 
         self.graph.add((offering, RDF.type, kind))
         self.graph.add((offering, MPLI.offeredBy, self.provider))

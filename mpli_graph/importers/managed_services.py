@@ -176,7 +176,7 @@ def add_upcloud_services(
 
 
 def add_upcloud_databases(builder: ManifestBuilder, document: dict[str, Any]) -> None:
-    """Add one database offering per service type and plan, located in every zone of the plan."""
+    """Add one database offering per service type, plan and zone of the plan."""
     name = "getmanageddatabaseservicetypes_slim"
     entry = member(document, name, file=UPCLOUD_FILE)
     for service, description in sorted(member(entry, "body", file=UPCLOUD_FILE).items()):
@@ -185,26 +185,28 @@ def add_upcloud_databases(builder: ManifestBuilder, document: dict[str, Any]) ->
             logger.warning("%s: database service type %r skipped: no engine term", UPCLOUD_FILE, service)
             continue
         for plan in sorted(description["service_plans"], key=lambda item: item["plan"]):
-            add_upcloud_database_plan(builder, entry, name, service, engine, description, plan)
+            for zone in sorted(item["name"] for item in plan["zones"]["zone"]):
+                source = recorded(entry, UPCLOUD_FILE, f"{name} {service} plan {plan['plan']}")
+                add_upcloud_database_plan(builder, source, service, engine, description, plan, zone)
 
 
 def add_upcloud_database_plan(
     builder: ManifestBuilder,
-    entry: dict[str, Any],
-    name: str,
+    source: str,
     service: str,
     engine: URIRef,
     description: dict[str, Any],
     plan: dict[str, Any],
+    zone: str,
 ) -> None:
-    """Add one managed database plan: nodes, vCPU and RAM per node, storage, zones."""
+    """Add one managed database plan in one zone: nodes, vCPU and RAM per node, storage."""
     plan_id = plan["plan"]
     offering = builder.add_offering(
         MPLI.DatabaseOffering,
-        ("database", service, plan_id),
+        (zone, "database", service, plan_id),
         f"{service}/{plan_id}",
-        f"UpCloud Managed Database {service} {plan_id}",
-        recorded(entry, UPCLOUD_FILE, f"{name} {service} plan {plan_id}"),
+        f"UpCloud Managed Database {service} {plan_id} in {zone}",
+        source,
         (UPCLOUD_FILE,),
     )
     graph = builder.graph
@@ -221,22 +223,25 @@ def add_upcloud_database_plan(
             offering,
             RDFS.comment,
             Literal(
-                f"{plan['node_count']} node(s); vCPU count and memory size are per node "
-                "(core_number and memory_amount in MiB of the plan); storage capacity is "
-                "the plan's storage_size in MiB"
+                f"{plan['node_count']} node(s). vCPU count and memory size are per node "
+                "(core_number, and memory_amount in MiB); storage capacity is the plan's "
+                "storage_size, given in MiB."
             ),
         )
     )
 
-    for zone in sorted(item["name"] for item in plan["zones"]["zone"]):
-        builder.location(zone).kind = MPLI.AvailabilityZone
-        graph.add((offering, MPLI.location, builder.location_iri(zone)))
+    builder.location(zone).kind = MPLI.AvailabilityZone
+    graph.add((offering, MPLI.location, builder.location_iri(zone)))
 
 
 def add_upcloud_object_storage(
     builder: ManifestBuilder, document: dict[str, Any], s3_evidence: str
 ) -> None:
-    """Add one object storage offering per managed object storage region with its zones.
+    """Add one object storage offering per managed object storage region.
+
+    The offering is located in the region, and the region's zones are
+    ``mpli:partOf`` it. The region itself states no country because its zones
+    lie in several countries.
 
     ``s3_evidence`` is the source record that evidences an S3 API, or empty.
     """
@@ -259,10 +264,8 @@ def add_upcloud_object_storage(
             (offering, RDFS.comment, Literal(f"primary zone {region['primary_zone']}"))
         )
         for zone in sorted(item["name"] for item in region["zones"]):
-            info = builder.location(zone)
-            info.kind = MPLI.AvailabilityZone
+            builder.location(zone).kind = MPLI.AvailabilityZone
             graph.add((builder.location_iri(zone), MPLI.partOf, builder.location_iri(code)))
-            graph.add((offering, MPLI.location, builder.location_iri(zone)))
         if s3_evidence:
             graph.add((offering, MPLI.apiCompatibility, MAPI.s3))
             graph.add((offering, DCTERMS.source, Literal(f"S3 compatibility: {s3_evidence}")))
@@ -330,7 +333,7 @@ IONOS_RESOURCE_PREFIX = "ionoscloud_"
 
 
 def add_ionos_services(builder: ManifestBuilder, rows: list[CsvRow]) -> None:
-    """Add one offering per IONOS managed service, located where its Terraform resources run."""
+    """Add the IONOS managed services in each location where their Terraform resources run."""
     locations: dict[str, set[str]] = {}
     resources: dict[str, set[str]] = {}
     records: dict[str, list[str]] = {}
@@ -369,27 +372,27 @@ def add_ionos_service(
     resources: set[str],
     records: list[str],
 ) -> None:
-    """Add one IONOS managed service with its locations and Terraform resource types."""
-    offering = builder.add_offering(
-        service.kind,
-        (service.slug,),
-        service.slug,
-        f"IONOS Cloud {service.label}",
-        "; ".join(records),
-        (IONOS_FILE,),
-    )
-    graph = builder.graph
-    if service.engine is not None:
-        graph.add((offering, MPLI.databaseEngine, service.engine))
+    """Add one offering of an IONOS managed service per location, with its Terraform resources."""
     for code in sorted(locations):
+        offering = builder.add_offering(
+            service.kind,
+            (code, service.slug),
+            service.slug,
+            f"IONOS Cloud {service.label} in {code}",
+            "; ".join(records),
+            (IONOS_FILE,),
+        )
+        graph = builder.graph
+        if service.engine is not None:
+            graph.add((offering, MPLI.databaseEngine, service.engine))
         graph.add((offering, MPLI.location, builder.location_iri(code)))
 
-    delivery = URIRef(f"{offering}/terraform")
-    graph.add((offering, MPLI.delivery, delivery))
-    graph.add((delivery, RDF.type, MPLI.TerraformDelivery))
-    graph.add((delivery, MPLI.terraformProviderSource, Literal(IONOS_TERRAFORM_SOURCE)))
-    graph.add((delivery, MPLI.deliveryTool, MTOOL.opentofu))
-    graph.add((delivery, MPLI.deliveryTool, MTOOL.terraform))
-    for resource in sorted(resources):
-        graph.add((delivery, MPLI.terraformResourceType, Literal(resource)))
-    graph.add((delivery, DCTERMS.source, Literal("; ".join(records))))
+        delivery = URIRef(f"{offering}/terraform")
+        graph.add((offering, MPLI.delivery, delivery))
+        graph.add((delivery, RDF.type, MPLI.TerraformDelivery))
+        graph.add((delivery, MPLI.terraformProviderSource, Literal(IONOS_TERRAFORM_SOURCE)))
+        graph.add((delivery, MPLI.deliveryTool, MTOOL.opentofu))
+        graph.add((delivery, MPLI.deliveryTool, MTOOL.terraform))
+        for resource in sorted(resources):
+            graph.add((delivery, MPLI.terraformResourceType, Literal(resource)))
+        graph.add((delivery, DCTERMS.source, Literal("; ".join(records))))
