@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 class ProviderEntry:
     """A provider of the catalogue: its slug, display name and the names source files use.
 
-    ``zone_records`` says that the provider's rows in ``regions_normalized.csv``
+    ``zone_records`` marks that the provider's rows in ``regions_normalized.csv``
     are availability zones (the provider's API calls them zones), not regions.
     """
 
@@ -54,7 +54,7 @@ def decimal_literal(value: Decimal | int | float | str) -> Literal:
 
 @dataclass
 class LocationInfo:
-    """What the sources state about one location code of a provider."""
+    """Facts that the sources state about one location code of a provider."""
 
     code: str
     kind: URIRef = MPLI.Region

@@ -117,7 +117,7 @@ def add_claim_row(builder: ManifestBuilder, row: CsvRow) -> None:
     schemes = schemes_of(label)
     if not schemes:
         logger.warning(
-            "%s skipped: %r (%s) is no certification scheme of the vocabulary",
+            "%s skipped: %r (%s) matches no certification scheme of the vocabulary",
             row.record(),
             label,
             row["claim_status"],

@@ -3,7 +3,7 @@
 The EU country authority names countries by their alpha-3 code
 (``country:DEU``). The table covers the EU and EEA members, Switzerland, the
 United Kingdom and the other countries where the imported providers run
-locations; an unknown code raises :class:`InputError` rather than guessing.
+locations. An unknown code raises :class:`InputError` rather than guessing.
 """
 
 from __future__ import annotations

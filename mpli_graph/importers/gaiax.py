@@ -3,8 +3,8 @@
 Sources: the Gaia-X LegalPerson and registration number credentials (legal
 name, VAT ID, headquarters), the ``gx:VirtualMachineServiceOffering``
 credential (server flavours, VM images, terms) and the register of
-SCS-compatible clouds, which is the evidence that the IaaS runs on OpenStack
-(the SCS IaaS standards are OpenStack standards).
+SCS-compatible clouds. That register is the evidence that the IaaS runs on
+OpenStack, because the SCS IaaS standards are OpenStack standards.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Locations come from ``regions_normalized.csv`` (one row per region or zone,
 with country and the basis of that country) and from the region and zone
 columns of the offering rows. A country is stated only where a source states
-it or where its basis says how it was derived.
+it or where its basis records how it was derived.
 """
 
 from __future__ import annotations

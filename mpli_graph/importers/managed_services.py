@@ -351,7 +351,7 @@ def add_ionos_services(builder: ManifestBuilder, rows: list[CsvRow]) -> None:
         service = IONOS_SERVICES.get(row["resource"])
         if service is None:
             logger.warning(
-                "%s skipped: resource %s is no offering kind of the vocabulary",
+                "%s skipped: resource %s matches no offering class of the vocabulary",
                 row.record(),
                 row["resource"],
             )

@@ -31,9 +31,9 @@ DEFAULT_SOURCE = EXAMPLES_DIR / "data" / "providers"
 DEFAULT_OUTPUT = EXAMPLES_DIR / "providers"
 REGIONS_FILE = "regions_normalized.csv"
 
-# The date the files of examples/data/providers were taken from their
-# sources; it is the dcterms:modified of every generated manifest, so that
-# output does not change from run to run. Update it when the files are refreshed.
+# The date the files of examples/data/providers were copied from their
+# sources. Every generated manifest uses it as dcterms:modified, so the output
+# does not change from run to run. Update it when the files are refreshed.
 SNAPSHOT_DATE = date(2026, 12, 4)
 
 # The one table that maps the provider names of all source files to a provider.

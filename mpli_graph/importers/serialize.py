@@ -16,9 +16,9 @@ HEADER = (
 def write_turtle(graph: Graph, path: Path) -> None:
     """Serialize ``graph`` as Turtle to ``path``.
 
-    rdflib sorts subjects, predicates and objects, so the text is stable as long
-    as the graph has no blank nodes (whose labels are random); the importers
-    give every node an IRI and this function checks that.
+    rdflib 7.6 sorts subjects, predicates and objects, so the text is stable as
+    long as the graph has no blank nodes, whose labels are random. The importers
+    give every node an IRI, and this function checks that.
     """
     blank = next((term for triple in graph for term in triple if isinstance(term, BNode)), None)
     if blank is not None:

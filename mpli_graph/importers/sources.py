@@ -1,7 +1,7 @@
 """Read the provider source files: CSV and JSON with clear input errors.
 
 Every reader names the file, the row and the missing or invalid value, so a
-user who edits a source file sees what to fix instead of a traceback.
+user who edits a source file learns what to fix instead of getting a traceback.
 """
 
 from __future__ import annotations
