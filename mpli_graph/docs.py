@@ -5,9 +5,10 @@ module (``OUTDIR/core.html``, ``OUTDIR/compute.html`` …), one page per SKOS
 concept scheme (``OUTDIR/vocab-certification-schemes.html`` …) and an index
 page (``OUTDIR/index.html``) that links them and lists the QUDT units with
 their conversion multipliers. It exits with status 1 and names the file when a
-page cannot be built, and with status 2 when the arguments are wrong.
+page cannot be built, and with status 2 when the arguments are wrong or a file
+does not parse.
 
-pyLODE 3.2.1 renders only the properties it knows, so each module page is
+pyLODE 3.2.1 renders only the properties on its own list, so each module page is
 built from a copy of its module with notes added: the canonical unit of each
 quantity property, the capability marker, the named individuals of each class,
 and the mappings of the alignment module (whose subjects get their type and

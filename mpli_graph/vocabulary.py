@@ -1,4 +1,4 @@
-"""Load the MPLI ontology and concept schemes, and answer questions about its terms.
+"""Load the MPLI ontology and concept schemes, and look up terms and units in them.
 
 The vocabulary is every Turtle file under ``ontology/`` and ``ontology/vocab/``.
 Validation, import and resolution all read it through :func:`load_vocabulary`,
@@ -67,7 +67,7 @@ def parse_turtle(path: Path, graph: Graph | None = None) -> Graph:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        raise InputError(f"{path}: cannot read the vocabulary file: {error.strerror}") from error
+        raise InputError(f"{path}: failed to read the vocabulary file: {error.strerror}; check the path") from error
 
     try:
         target.parse(data=text, format="turtle", publicID=Path(path).resolve().as_uri())
@@ -155,8 +155,8 @@ def convert_value(graph: Graph, value: Decimal, from_unit: URIRef, to_unit: URIR
     to_multiplier, to_kinds = _unit_facts(graph, to_unit)
     if not from_kinds & to_kinds:
         raise InputError(
-            f"cannot convert from {from_unit} to {to_unit}: they measure different quantities; "
-            "give the value in a unit of the same kind as the property's canonical unit"
+            f"cannot convert from {from_unit} to {to_unit} because they measure different quantity kinds. "
+            "Give the value in a unit of the same kind as the property's canonical unit"
         )
 
     return value * from_multiplier / to_multiplier

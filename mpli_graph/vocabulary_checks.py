@@ -11,8 +11,9 @@ The rules:
   ``https://w3id.org/mpli/NAME`` and the header fields listed in
   :data:`HEADER_PROPERTIES`, and imports the core module;
 * each ``mpli:`` term has an English ``rdfs:label`` and ``skos:definition`` and
-  ``rdfs:isDefinedBy`` its module; classes are UpperCamelCase and properties
-  lowerCamelCase; modules state nothing about terms of other vocabularies;
+  ``rdfs:isDefinedBy`` its module;
+* classes and individuals are UpperCamelCase and properties lowerCamelCase;
+* a module states nothing about terms of other vocabularies;
 * each quantity property has range ``xsd:decimal`` and one canonical unit that
   the units scheme defines with a multiplier and a quantity kind;
 * each SKOS concept has an English ``skos:prefLabel`` and is in a declared scheme;
