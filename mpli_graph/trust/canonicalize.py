@@ -154,9 +154,23 @@ def canonicalize_nquads(
     ``hash_algorithm`` is ``sha256`` (the RDFC-1.0 default) or ``sha384``.
     Raises CanonicalizationLimitError past ``max_blank_nodes`` or ``timeout`` seconds.
     """
+    return canonicalize_quads(_parse(nquads), hash_algorithm, max_blank_nodes, timeout)
+
+
+def parse_nquads(nquads: str) -> list[pyoxigraph.Quad]:
+    """Parse N-Quads text into pyoxigraph quads."""
+    return _parse(nquads)
+
+
+def canonicalize_quads(
+    quads: list[pyoxigraph.Quad],
+    hash_algorithm: str = "sha256",
+    max_blank_nodes: int = DEFAULT_MAX_BLANK_NODES,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> str:
+    """Canonicalize parsed quads with RDFC-1.0 and return canonical N-Quads (limits as above)."""
     if hash_algorithm not in _ALGORITHMS:
         raise MalformedCredentialError(f"unknown RDFC-1.0 hash {hash_algorithm!r}: use sha256 or sha384")
-    quads = _parse(nquads)
     blank_node_count = len(_blank_nodes(quads))
     if blank_node_count > max_blank_nodes:
         raise CanonicalizationLimitError(
@@ -165,7 +179,8 @@ def canonicalize_nquads(
         )
     if blank_node_count <= IN_PROCESS_BLANK_NODES:
         return _canonical_nquads(quads, hash_algorithm)
-    return _worker.run(nquads, hash_algorithm, timeout)
+    text = pyoxigraph.serialize(pyoxigraph.Dataset(quads), format=pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
+    return _worker.run(text, hash_algorithm, timeout)
 
 
 def stop_worker() -> None:

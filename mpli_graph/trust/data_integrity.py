@@ -15,7 +15,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from mpli_graph.trust.canonicalize import canonicalize_nquads
+import pyoxigraph
+
+from mpli_graph.trust.canonicalize import canonicalize_nquads, canonicalize_quads, parse_nquads
 from mpli_graph.trust.did import DidResolver
 from mpli_graph.trust.errors import MalformedCredentialError, VerificationError
 from mpli_graph.trust.jcs import canonicalize_json
@@ -24,6 +26,9 @@ from mpli_graph.trust.keys import PrivateKey, PublicKey
 from mpli_graph.trust.multibase import multibase_decode, multibase_encode
 
 logger = logging.getLogger(__name__)
+
+SEC_PROOF = "https://w3id.org/security#proof"
+SEC_PROOF_VALUE = "https://w3id.org/security#proofValue"
 
 
 @dataclass(frozen=True)
@@ -127,14 +132,62 @@ def proof_stages(document: dict, proof: dict, hash_name: str = "sha256") -> Proo
         canonical_document = canonicalize_json(unsecured).decode("utf-8")
         canonical_configuration = canonicalize_json(configuration).decode("utf-8")
     else:
-        canonical_document = canonicalize_nquads(to_nquads(unsecured), hash_name)
-        canonical_configuration = canonicalize_nquads(to_nquads(configuration), hash_name)
+        canonical_document, canonical_configuration = _canonical_rdf(unsecured, proof, configuration, hash_name)
 
     return ProofStages(
         canonical_document=canonical_document,
         canonical_proof_configuration=canonical_configuration,
         document_hash=digest(canonical_document.encode("utf-8")).digest(),
         proof_hash=digest(canonical_configuration.encode("utf-8")).digest(),
+    )
+
+
+def _split_proof_graph(quads: list[pyoxigraph.Quad]) -> tuple[list, list] | None:
+    """Split a secured document's quads into (document quads, proof configuration quads).
+
+    JSON-LD puts a proof in its own named graph, linked by ``sec:proof`` from the
+    document. Moving that graph's quads to the default graph, without
+    ``sec:proofValue``, gives the quads of the proof configuration expanded on its
+    own; the rest, without the link, gives the unsecured document. Returns None
+    unless exactly one such graph exists.
+    """
+    links = [
+        quad
+        for quad in quads
+        if quad.predicate.value == SEC_PROOF
+        and isinstance(quad.graph_name, pyoxigraph.DefaultGraph)
+        and isinstance(quad.object, pyoxigraph.BlankNode)
+    ]
+    if len(links) != 1:
+        return None
+    proof_graph = links[0].object
+    document_quads, proof_quads = [], []
+    for quad in quads:
+        if quad.graph_name == proof_graph:
+            if quad.predicate.value != SEC_PROOF_VALUE:
+                proof_quads.append(pyoxigraph.Quad(quad.subject, quad.predicate, quad.object))
+        elif quad != links[0]:
+            document_quads.append(quad)
+    if not proof_quads:
+        return None
+    return document_quads, proof_quads
+
+
+def _canonical_rdf(unsecured: dict, proof: dict, configuration: dict, hash_name: str) -> tuple[str, str]:
+    """Return the canonical N-Quads of the document and of the proof configuration.
+
+    One JSON-LD expansion of the document with its proof serves both when the
+    proof graph can be split off; otherwise each is expanded on its own.
+    """
+    secured = dict(unsecured)
+    secured["proof"] = {name: value for name, value in proof.items() if name != "@context"}
+    split = _split_proof_graph(parse_nquads(to_nquads(secured)))
+    if split is not None:
+        document_quads, proof_quads = split
+        return canonicalize_quads(document_quads, hash_name), canonicalize_quads(proof_quads, hash_name)
+    return (
+        canonicalize_nquads(to_nquads(unsecured), hash_name),
+        canonicalize_nquads(to_nquads(configuration), hash_name),
     )
 
 

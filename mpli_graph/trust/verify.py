@@ -12,11 +12,11 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from mpli_graph.trust.data_integrity import verify_proof
+from mpli_graph.trust.data_integrity import suite_name, verify_proof
 from mpli_graph.trust.did import DidResolver
 from mpli_graph.trust.errors import MalformedCredentialError, VerificationError
 from mpli_graph.trust.jose import STRICT, verify_json_web_signature_2020, verify_vc_jwt
-from mpli_graph.trust.validity import VCDM1_CONTEXT, check_data_model
+from mpli_graph.trust.validity import VCDM1_CONTEXT, check_credential_structure, check_data_model
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +106,15 @@ def verify_credential(
         _check_signer(issuer, method)
         return VerifiedCredential(document, issuer, "JsonWebSignature2020", method)
 
+    # An RDFC proof expands the whole document and rejects undefined terms on the way,
+    # so only the JSON structure is checked here; a JCS proof never expands, so check it all.
+    proofs = proof if isinstance(proof, list) else [proof]
+    uses_rdf = all(isinstance(item, dict) and suite_name(item) != "eddsa-jcs-2022" for item in proofs)
     if first_context != VCDM1_CONTEXT:
-        check_data_model(document)
+        if uses_rdf:
+            check_credential_structure(document)
+        else:
+            check_data_model(document)
     results = verify_proof(document, resolver)
     for result in results:
         _check_signer(issuer, result.verification_method)
