@@ -44,7 +44,7 @@ SELECT ?type ?scheme ?credential ?holder WHERE {
 
 @dataclass
 class ClaimInfo:
-    """What the checker needs to know about one claim."""
+    """The facts about one claim that the checker uses: kind, scheme, backing credentials, holders."""
 
     claim: str
     kind: str = CERTIFICATION

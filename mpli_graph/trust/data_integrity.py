@@ -33,7 +33,7 @@ SEC_PROOF_VALUE = "https://w3id.org/security#proofValue"
 
 @dataclass(frozen=True)
 class Suite:
-    """How one cryptosuite transforms, hashes and signs."""
+    """A cryptosuite: its transformation (RDFC-1.0 or JCS), its JOSE algorithm, and whether MPLI issues with it."""
 
     name: str
     transform: str
@@ -146,10 +146,10 @@ def _split_proof_graph(quads: list[pyoxigraph.Quad]) -> tuple[list, list] | None
     """Split a secured document's quads into (document quads, proof configuration quads).
 
     JSON-LD puts a proof in its own named graph, linked by ``sec:proof`` from the
-    document. Moving that graph's quads to the default graph, without
-    ``sec:proofValue``, gives the quads of the proof configuration expanded on its
-    own; the rest, without the link, gives the unsecured document. Returns None
-    unless exactly one such graph exists.
+    document. That graph's quads, moved to the default graph and without
+    ``sec:proofValue``, are the quads of the proof configuration expanded on its
+    own. The other quads, without the link, are the unsecured document. Returns
+    None unless exactly one such graph exists.
     """
     links = [
         quad
@@ -177,7 +177,7 @@ def _canonical_rdf(unsecured: dict, proof: dict, configuration: dict, hash_name:
     """Return the canonical N-Quads of the document and of the proof configuration.
 
     One JSON-LD expansion of the document with its proof serves both when the
-    proof graph can be split off; otherwise each is expanded on its own.
+    proof graph can be split off. Otherwise each is expanded on its own.
     """
     secured = dict(unsecured)
     secured["proof"] = {name: value for name, value in proof.items() if name != "@context"}

@@ -23,13 +23,6 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
 MAX_DID_DOCUMENT_BYTES = 256 * 1024
-VERIFICATION_RELATIONSHIPS = (
-    "authentication",
-    "assertionMethod",
-    "keyAgreement",
-    "capabilityInvocation",
-    "capabilityDelegation",
-)
 
 
 def did_key_document(did: str) -> dict:

@@ -2,7 +2,7 @@
 
 A Gaia-X 22.10 compliance credential has one ``gx:compliance`` subject per
 credential it covers. Each subject names the covered credential by ``id`` and
-holds ``gx:integrity``: ``sha256-`` followed by the hex SHA-256 of that
+contains ``gx:integrity``: ``sha256-`` followed by the hex SHA-256 of that
 credential in RFC 8785 (JCS) form, as ``gx:integrityNormalization``
 ``RFC8785:JCS`` states.
 """

@@ -3,7 +3,7 @@
 Accepted forms: a JSON-LD credential with a Data Integrity proof
 (eddsa-rdfc-2022, eddsa-jcs-2022, ecdsa-rdfc-2019, Ed25519Signature2020) or a
 Gaia-X 22.10 JsonWebSignature2020 proof; a compact ``vc+jwt``; and an
-``EnvelopedVerifiableCredential`` whose ``data:`` URL holds a ``vc+jwt``.
+``EnvelopedVerifiableCredential`` whose ``data:`` URL contains a ``vc+jwt``.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _unwrap_envelope(document: dict) -> str | None:
     for prefix in _ENVELOPE_PREFIXES:
         if isinstance(url, str) and url.startswith(prefix):
             return url[len(prefix):]
-    raise MalformedCredentialError("the EnvelopedVerifiableCredential id is not a data: URL holding a vc+jwt")
+    raise MalformedCredentialError("the EnvelopedVerifiableCredential id is not a data: URL that contains a vc+jwt")
 
 
 def verify_credential(
@@ -106,8 +106,8 @@ def verify_credential(
         _check_signer(issuer, method)
         return VerifiedCredential(document, issuer, "JsonWebSignature2020", method)
 
-    # An RDFC proof expands the whole document and rejects undefined terms on the way,
-    # so only the JSON structure is checked here; a JCS proof never expands, so check it all.
+    # Verifying an RDFC proof expands the whole document and rejects undefined terms,
+    # so only the JSON structure is checked here. A JCS proof never expands the document.
     proofs = proof if isinstance(proof, list) else [proof]
     uses_rdf = all(isinstance(item, dict) and suite_name(item) != "eddsa-jcs-2022" for item in proofs)
     if first_context != VCDM1_CONTEXT:
