@@ -180,7 +180,7 @@ def test_gaiax_compliance_canonical_form_matches_go_implementation():
     assert canonical == read_text("gaia-x/tagus-compliance-vc_2023-09-19_delta-dao.canon-urdna2015.nq")
 
 
-def test_gaiax_signed_payload_is_hex_sha256_of_canonical_form():
+def test_gaiax_signed_payload_hash():
     canonical = read_text("gaia-x/tagus-compliance-vc_2023-09-19_delta-dao.canon-urdna2015.nq")
 
     payload = json_web_signature_2020_payload(load_json(TAGUS))

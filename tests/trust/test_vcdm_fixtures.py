@@ -25,9 +25,9 @@ from conftest import FIXTURES
 INPUT = FIXTURES / "vc-data-model-2.0-test-suite" / "tests" / "input"
 FIXTURE_PATHS = sorted(INPUT.glob("*.json")) + sorted((INPUT / "names-and-descriptions").glob("*.json"))
 
-# Holder-binding fixtures whose names say neither ok nor fail. MPLI checks only their
-# structure, which is valid, so they are accepted; binding an unsigned credential to
-# the holder is a presentation-verification rule that MPLI does not apply.
+# Holder-binding fixtures whose names end in neither -ok nor -fail. MPLI checks only
+# their structure, which is valid, so they are accepted. Binding an unsigned credential
+# to the holder is a presentation-verification rule that MPLI does not apply.
 UNCLASSIFIED = {
     "presentation-self-asserted-vc-holder-mismatch",
     "presentation-self-asserted-vc-issuer-mismatch",
