@@ -7,8 +7,9 @@ and the VC-JWTs of the Gaia-X Loire notaries.
   payload is the hex SHA-256 of the RDFC-1.0 canonical credential without its proof.
 * Loire notary VC-JWTs differ from VC-JOSE-COSE in their header: ``typ`` is
   ``vc+ld+jwt``, ``cty`` is ``vc+ld``, ``iss`` and ``kid`` sit in the header, and
-  ``iat``/``exp`` are in milliseconds. They are accepted only with the named
-  compatibility mode :data:`LOIRE_NOTARY`.
+  ``iat``/``exp`` are in milliseconds. Their ``evidence`` also has no ``type``,
+  which VCDM 2.0 requires. They are accepted only with the named compatibility
+  mode :data:`LOIRE_NOTARY`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ COMPATIBILITY_MODES = (STRICT, LOIRE_NOTARY)
 VC_JWT_TYPES = {STRICT: {"vc+jwt"}, LOIRE_NOTARY: {"vc+jwt", "vc+ld+jwt"}}
 VC_JWT_CONTENT_TYPES = {STRICT: {None, "vc"}, LOIRE_NOTARY: {None, "vc", "vc+ld"}}
 SUPPORTED_ALGORITHMS = {"EdDSA", "ES256", "ES384", "PS256"}
+LOIRE_UNTYPED_MEMBERS = ("evidence",)
 
 # A NumericDate above this is taken to be in milliseconds (10**11 seconds is the year 5138).
 _MILLISECONDS_THRESHOLD = 10**11

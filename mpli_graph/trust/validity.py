@@ -100,7 +100,7 @@ def _check_language_values(document: dict, where: str) -> None:
                 raise _invalid(f"{member} of {where} has members {sorted(extra)} besides @value, @language, @direction")
 
 
-def _check_typed_objects(document: dict, where: str) -> None:
+def _check_typed_objects(document: dict, where: str, untyped_allowed: tuple[str, ...] = ()) -> None:
     for member in _TYPED_MEMBERS:
         if member not in document:
             continue
@@ -108,6 +108,8 @@ def _check_typed_objects(document: dict, where: str) -> None:
             if not isinstance(item, dict):
                 raise _invalid(f"{member} of {where} must be an object")
             type_value = item.get("type")
+            if type_value is None and member in untyped_allowed:
+                continue
             if not type_value or not all(isinstance(name, str) for name in _as_list(type_value)):
                 raise _invalid(f"every {member} of {where} needs a type (a term or URL)")
             _check_identifier(item, f"{member} of {where}")
@@ -115,8 +117,13 @@ def _check_typed_objects(document: dict, where: str) -> None:
                 raise _invalid(f"every credentialSchema of {where} needs an id")
 
 
-def check_credential_structure(credential: object, where: str = "the credential") -> None:
-    """Check the VCDM 2.0 structure rules of a credential (JSON only, no expansion)."""
+def check_credential_structure(
+    credential: object, where: str = "the credential", untyped_allowed: tuple[str, ...] = ()
+) -> None:
+    """Check the VCDM 2.0 structure rules of a credential (JSON only, no expansion).
+
+    ``untyped_allowed`` names members (such as ``evidence``) whose objects may lack a type.
+    """
     if not isinstance(credential, dict):
         raise _invalid(f"{where} must be a JSON object")
     _check_contexts(credential, where)
@@ -147,7 +154,7 @@ def check_credential_structure(credential: object, where: str = "the credential"
         raise _invalid(f"validUntil {valid_until} of {where} is before its validFrom {valid_from}")
 
     _check_language_values(credential, where)
-    _check_typed_objects(credential, where)
+    _check_typed_objects(credential, where, untyped_allowed)
 
 
 def check_presentation_structure(presentation: object) -> None:
@@ -181,7 +188,7 @@ def check_presentation_structure(presentation: object) -> None:
     _check_typed_objects(presentation, "the presentation")
 
 
-def check_data_model(document: object) -> str:
+def check_data_model(document: object, untyped_allowed: tuple[str, ...] = ()) -> str:
     """Check a credential or presentation against VCDM 2.0, then expand it; return its N-Quads.
 
     The proof is left out of the expansion: each proof's own terms are expanded
@@ -193,7 +200,7 @@ def check_data_model(document: object) -> str:
     if is_presentation:
         check_presentation_structure(document)
     else:
-        check_credential_structure(document)
+        check_credential_structure(document, untyped_allowed=untyped_allowed)
     unsecured = {name: value for name, value in document.items() if name != "proof"}
     return to_nquads(unsecured)
 

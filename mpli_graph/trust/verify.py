@@ -15,7 +15,13 @@ from datetime import datetime
 from mpli_graph.trust.data_integrity import suite_name, verify_proof
 from mpli_graph.trust.did import DidResolver
 from mpli_graph.trust.errors import MalformedCredentialError, VerificationError
-from mpli_graph.trust.jose import STRICT, verify_json_web_signature_2020, verify_vc_jwt
+from mpli_graph.trust.jose import (
+    LOIRE_NOTARY,
+    LOIRE_UNTYPED_MEMBERS,
+    STRICT,
+    verify_json_web_signature_2020,
+    verify_vc_jwt,
+)
 from mpli_graph.trust.validity import VCDM1_CONTEXT, check_credential_structure, check_data_model
 
 logger = logging.getLogger(__name__)
@@ -84,7 +90,7 @@ def verify_credential(
 
     if isinstance(document, str):
         result = verify_vc_jwt(document, resolver, mode=mode)
-        check_data_model(result.credential)
+        check_data_model(result.credential, untyped_allowed=LOIRE_UNTYPED_MEMBERS if mode == LOIRE_NOTARY else ())
         _check_signer(result.issuer, result.verification_method)
         return VerifiedCredential(
             result.credential, result.issuer, "vc+jwt", result.verification_method, result.not_before, result.not_after

@@ -7,6 +7,7 @@ import pytest
 from mpli_graph.trust.data_integrity import sign_document, verify_proof
 from mpli_graph.trust.did import DidResolver, did_key_document, did_web_url
 from mpli_graph.trust.errors import DidResolutionError, VerificationError
+from mpli_graph.trust.jose import LOIRE_NOTARY, sign_vc_jwt
 from mpli_graph.trust.keys import PrivateKey, generate_key
 from mpli_graph.trust.verify import verify_credential
 
@@ -160,3 +161,25 @@ def test_signer_must_be_controlled_by_issuer():
 
     with pytest.raises(VerificationError, match="does not control"):
         verify_credential(signed)
+
+
+def test_loire_style_jwt_from_did_web_issuer(did_web_server):
+    key = generate_key("RSA")
+    kid = f"{did_web_server.did}#X509-JWK"
+    did_web_server.documents["/.well-known/did.json"] = {
+        "id": did_web_server.did,
+        "verificationMethod": [{"id": kid, "type": "JsonWebKey2020", "controller": did_web_server.did, "publicKeyJwk": key.public_key().to_jwk()}],
+        "assertionMethod": [kid],
+    }
+    payload = load_json("gaia-x/loire-notary-lei-vc-jwt_gx-notary.gxdch.dih.telekom.com_v2.payload.json")
+    payload["issuer"] = did_web_server.did
+    quirks = {"iss": did_web_server.did, "iat": 1741271611206, "exp": 1749047611207, "typ": "vc+ld+jwt", "cty": "vc+ld"}
+    token = sign_vc_jwt(payload, key, "PS256", kid, extra_header=quirks)
+    resolver = DidResolver({did_web_server.host}, ssl_context=did_web_server.client_context)
+
+    verified = verify_credential(token, resolver, LOIRE_NOTARY)
+
+    assert verified.issuer == did_web_server.did
+    assert verified.not_after.year == 2025
+    with pytest.raises(VerificationError, match="gaiax-loire-notary"):
+        verify_credential(token, resolver)

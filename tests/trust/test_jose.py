@@ -10,9 +10,10 @@ from datetime import datetime, timezone
 import pytest
 
 from mpli_graph.trust.canonicalize import canonicalize_nquads
-from mpli_graph.trust.errors import DidResolutionError, VerificationError
+from mpli_graph.trust.errors import DidResolutionError, MalformedCredentialError, VerificationError
 from mpli_graph.trust.jose import (
     LOIRE_NOTARY,
+    LOIRE_UNTYPED_MEMBERS,
     json_web_signature_2020_payload,
     sign_json_web_signature_2020,
     sign_vc_jwt,
@@ -23,6 +24,7 @@ from mpli_graph.trust.jose import (
 from mpli_graph.trust.jsonld import to_nquads
 from mpli_graph.trust.keys import generate_key
 from mpli_graph.trust.multibase import base64url_decode, base64url_encode
+from mpli_graph.trust.validity import check_data_model
 
 from conftest import load_json, read_text
 
@@ -219,3 +221,14 @@ def test_json_web_signature_2020_tampered_fails():
 
     with pytest.raises(VerificationError, match="does not verify"):
         verify_json_web_signature_2020(tampered, key=key.public_key())
+
+
+@pytest.mark.parametrize("notary", LOIRE_NOTARIES)
+def test_loire_payload_untyped_evidence(notary):
+    payload = load_json(f"gaia-x/loire-notary-lei-vc-jwt_{notary}.payload.json")
+
+    with pytest.raises(MalformedCredentialError, match="evidence of the credential needs a type"):
+        check_data_model(payload)
+    nquads = check_data_model(payload, untyped_allowed=LOIRE_UNTYPED_MEMBERS)
+
+    assert "<https://w3id.org/gaia-x/development#countryCode>" in nquads
