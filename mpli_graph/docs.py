@@ -14,7 +14,8 @@ quantity property, the capability marker, the named individuals of each class,
 and the mappings of the alignment module (whose subjects get their type and
 label from the module that defines them, so pyLODE lists them). Its VocPub
 profile lists no SKOS concepts, so the concept scheme pages are plain HTML
-tables written here.
+tables written here. Links to MPLI modules and terms point to the local pages,
+so the documentation reads offline.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from mpli_graph.vocabulary import MPLI, QUDT, parse_turtle
 __all__ = ["DocsBuildError", "Page", "build_docs", "main"]
 
 logger = logging.getLogger(__name__)
+
+MODULE_NAMESPACE = "https://w3id.org/mpli/"
 
 MAPPING_PROPERTIES = {
     SKOS.closeMatch: "close match",
@@ -71,6 +74,7 @@ def _annotated_module(module: Graph, vocabulary: Graph) -> Graph:
     page += module
     for prefix, namespace in module.namespaces():
         page.bind(prefix, namespace)
+    page.bind("mplimodule", MODULE_NAMESPACE)
 
     for prop in set(module.subjects(RDF.type, MPLI.QuantityProperty)):
         unit = vocabulary.value(prop, MPLI.canonicalUnit)
@@ -109,12 +113,28 @@ def _annotated_module(module: Graph, vocabulary: Graph) -> Graph:
     return page
 
 
-def _render(render: Callable[[], str], destination: Path, source: Path) -> None:
-    """Run one pyLODE rendering and write its HTML, turning any failure into a DocsBuildError."""
+def _local_links(vocabulary: Graph, module_files: list[Path]) -> dict[str, str]:
+    """Map each module IRI and each ``mpli:`` term IRI to the local page that documents it."""
+    pages = {MODULE_NAMESPACE + path.stem: f"{path.stem}.html" for path in module_files}
+    links = dict(pages)
+    for term, module in vocabulary.subject_objects(RDFS.isDefinedBy):
+        if str(term).startswith(str(MPLI)) and str(module) in pages:
+            links[str(term)] = pages[str(module)]
+    return links
+
+
+def _render(render: Callable[[], str], destination: Path, source: Path, links: dict[str, str]) -> None:
+    """Run one pyLODE rendering, point MPLI links at the local pages and write the HTML.
+
+    Any pyLODE failure becomes a :class:`DocsBuildError` that names ``source``.
+    """
     try:
         text = render()
     except Exception as error:  # pyLODE raises PylodeError, ValueError and plain Exception.
         raise DocsBuildError(f"{source}: pyLODE failed to build {destination.name}: {error}") from error
+
+    for iri, page in links.items():
+        text = text.replace(f'href="{html.escape(iri)}"', f'href="{page}"')
     destination.write_text(text, encoding="utf-8")
 
 
@@ -240,12 +260,13 @@ def build_docs(output_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> list[Page
     for graph in graphs.values():
         vocabulary += graph
 
+    links = _local_links(vocabulary, module_files)
     modules: list[Page] = []
     for path in module_files:
         title, description = _module_title(graphs[path], path.stem)
         page = Page(f"{path.stem}.html", title, path, description)
         page_graph = _annotated_module(graphs[path], vocabulary)
-        _render(lambda: OntPub(page_graph).make_html(), output_dir / page.filename, path)
+        _render(lambda: OntPub(page_graph).make_html(), output_dir / page.filename, path, links)
         logger.info("wrote %s", output_dir / page.filename)
         modules.append(page)
 

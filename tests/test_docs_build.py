@@ -62,6 +62,13 @@ def test_quantity_property_page_shows_unit(built_docs):
     assert "canonical unit http://qudt.org/vocab/unit/GibiBYTE" in text
 
 
+def test_term_links_point_to_local_pages(built_docs):
+    text = (built_docs / "compute.html").read_text(encoding="utf-8")
+
+    assert 'href="core.html"' in text
+    assert 'href="https://w3id.org/mpli#' not in text
+
+
 def test_scheme_pages_list_concepts(built_docs):
     text = (built_docs / "vocab-certification-schemes.html").read_text(encoding="utf-8")
 
