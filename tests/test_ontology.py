@@ -206,7 +206,7 @@ def test_claim_status_rank(vocabulary, status, rank):
 
 @pytest.mark.parametrize(
     ("price_unit", "hours"),
-    [("PerHour", "1"), ("PerMinute", "0.01666666666666666667"), ("PerMonth", "730")],
+    [("PerHour", "1"), ("PerMinute", "0.016666666666666667"), ("PerMonth", "730")],
 )
 def test_price_unit_hours(vocabulary, price_unit, hours):
     value = vocabulary.value(MPLI[price_unit], MPLI.hoursPerUnit)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
+import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from mpli_graph.errors import InputError
-from mpli_graph.resources import PROJECT_ROOT, VOCAB_DIR
+from mpli_graph.resources import PROJECT_ROOT, VOCAB_DIR, ontology_files
 from mpli_graph.vocabulary import QUDT, convert_value, load_vocabulary, parse_turtle
 
 COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
@@ -232,3 +233,22 @@ def test_units_file_declares_only_units_and_kinds():
     types = set(graph.objects(None, RDF.type))
 
     assert types == {QUDT.Unit, QUDT.QuantityKind}
+
+
+def test_numbers_usable_in_oxigraph_arithmetic():
+    store = pyoxigraph.Store()
+    for path in ontology_files():
+        store.load(path=str(path), format=pyoxigraph.RdfFormat.TURTLE)
+    query = """
+        SELECT ?subject ?number (?number * 1 AS ?product) WHERE {
+            ?subject ?predicate ?number .
+            FILTER(isLiteral(?number) && DATATYPE(?number) IN (
+                <http://www.w3.org/2001/XMLSchema#decimal>, <http://www.w3.org/2001/XMLSchema#integer>))
+        }
+    """
+
+    rows = list(store.query(query))
+    unusable = [(row["subject"].value, row["number"].value) for row in rows if row["product"] is None]
+
+    assert len(rows) > 20
+    assert unusable == []
