@@ -11,7 +11,11 @@ store, so a concurrent reader sees the old or the new manifest, never a mix.
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
+
+from typing import TypeVar
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
 
@@ -19,6 +23,8 @@ from mpli_graph.errors import NotFoundError
 from mpli_graph.store import METADATA_GRAPH, VOCABULARY_GRAPH, ManifestStore, SourceRecord, ValidationSummary
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 HIDDEN_GRAPHS = (METADATA_GRAPH, VOCABULARY_GRAPH)
 
@@ -29,6 +35,26 @@ class GraphBackend:
     def __init__(self, manifest_store: ManifestStore) -> None:
         self.manifest_store = manifest_store
         self.store = manifest_store.pyoxigraph_store
+        self._memo: dict[str, tuple[tuple[str, ...], object]] = {}
+        self._memo_lock = threading.Lock()
+
+    def state_key(self) -> tuple[str, ...]:
+        """Return a value that changes whenever any manifest source is loaded, replaced or removed."""
+        return tuple(
+            f"{record.iri} {record.content_hash} {record.loaded_at}" for record in self.manifest_store.sources()
+        )
+
+    def memoize(self, name: str, compute: Callable[[], T]) -> T:
+        """Return ``compute()``, reusing the last value computed under ``name`` while the store is unchanged."""
+        key = self.state_key()
+        with self._memo_lock:
+            cached = self._memo.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]  # type: ignore[return-value]
+        value = compute()
+        with self._memo_lock:
+            self._memo[name] = (key, value)
+        return value
 
     def graph_names(self) -> list[str]:
         """List the IRIs of the loaded manifest sources, sorted."""

@@ -50,16 +50,20 @@ GROUP BY ?provider ?graph
 ORDER BY ?provider
 """
 
+# A location's country is stated on it or on what it is part of, up to two levels up
+# (datacenter, zone, region). An offering without locations takes its provider's.
 COUNTRIES_QUERY = PREFIXES + """
 SELECT DISTINCT ?offering ?country WHERE {
-  VALUES ?offering { %s }
-  ?offering mpli:offeredBy ?provider .
   {
-    ?offering mpli:location/mpli:partOf*/mpli:country ?country .
+    ?offering mpli:offeredBy ?provider ; mpli:location ?location .
   } UNION {
+    ?offering mpli:offeredBy ?provider .
     FILTER NOT EXISTS { ?offering mpli:location ?anyLocation }
-    ?provider mpli:operatesLocation/mpli:partOf*/mpli:country ?country .
+    ?provider mpli:operatesLocation ?location .
   }
+  { ?location mpli:country ?country }
+  UNION { ?location mpli:partOf ?parent . ?parent mpli:country ?country }
+  UNION { ?location mpli:partOf ?parent . ?parent mpli:partOf ?grandparent . ?grandparent mpli:country ?country }
 }
 """
 
@@ -186,30 +190,37 @@ class OfferingCatalogue:
                 f"FILTER(?type = ?wantedType || EXISTS {{ GRAPH <{VOCABULARY_GRAPH}> "
                 "{ ?type rdfs:subClassOf+ ?wantedType } })"
             )
-        if wanted.country is not None:
-            substitutions[Variable("wantedCountry")] = NamedNode(COUNTRY_AUTHORITY + wanted.country)
-            blocks.append(
-                "FILTER EXISTS {\n"
-                "  { ?offering mpli:location/mpli:partOf*/mpli:country ?wantedCountry }\n"
-                "  UNION\n"
-                "  { FILTER NOT EXISTS { ?offering mpli:location ?anyLocation }\n"
-                "    ?provider mpli:operatesLocation/mpli:partOf*/mpli:country ?wantedCountry }\n"
-                "}"
-            )
         if wanted.min_vcpu is not None:
             substitutions[Variable("minimumVcpu")] = Literal(
                 str(wanted.min_vcpu), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
             )
             blocks.append("?offering mpli:vcpuCount ?vcpu .\nFILTER(?vcpu >= ?minimumVcpu)")
 
-        query = PREFIXES + "SELECT DISTINCT ?offering WHERE {\n" + "\n".join(blocks) + "\n}\nORDER BY ?offering"
+        # pyoxigraph substitutes only variables that the query projects.
+        projected = " ".join(f"?{variable.value}" for variable in substitutions)
+        query = PREFIXES + f"SELECT DISTINCT ?offering {projected} WHERE {{\n" + "\n".join(blocks) + "\n}\nORDER BY ?offering"
         rows = self.backend.store.query(
             query,
             default_graph=[NamedNode(graph) for graph in self.backend.graph_names()] or None,
             substitutions=substitutions or None,
         )
         assert isinstance(rows, QuerySolutions)
-        return [row["offering"].value for row in rows if isinstance(row["offering"], NamedNode)]
+        found = [row["offering"].value for row in rows if isinstance(row["offering"], NamedNode)]
+        if wanted.country is not None:
+            countries = self.countries()
+            found = [iri for iri in found if wanted.country in countries.get(iri, ())]
+        return found
+
+    def countries(self) -> dict[str, frozenset[str]]:
+        """Map every offering IRI to the country codes of its locations, cached per store state."""
+        return self.backend.memoize("offering countries", self._query_countries)
+
+    def _query_countries(self) -> dict[str, frozenset[str]]:
+        graphs = [NamedNode(graph) for graph in self.backend.graph_names()]
+        found: dict[str, set[str]] = {}
+        for row in self.backend.store.query(COUNTRIES_QUERY, default_graph=graphs or None):
+            found.setdefault(row["offering"].value, set()).add(_local_name(row["country"].value))
+        return {iri: frozenset(codes) for iri, codes in found.items()}
 
     def describe(self, iris: list[str], with_properties: bool = False) -> list[dict]:
         """Return the JSON view of each offering in ``iris``, in the same order."""
@@ -226,11 +237,10 @@ class OfferingCatalogue:
         for row in rows:
             statements[row["offering"].value].append((row["p"].value, row["o"]))
 
-        countries: dict[str, set[str]] = {iri: set() for iri in iris}
-        for row in self.backend.store.query(COUNTRIES_QUERY % values, default_graph=graphs or None):
-            countries[row["offering"].value].add(_local_name(row["country"].value))
-
-        return [self._view(iri, statements[iri], sorted(countries[iri]), with_properties) for iri in iris]
+        countries = self.countries()
+        return [
+            self._view(iri, statements[iri], sorted(countries.get(iri, ())), with_properties) for iri in iris
+        ]
 
     def _view(self, iri: str, statements: list[tuple[str, object]], countries: list[str], with_properties: bool) -> dict:
         first: dict[str, object] = {}
