@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from mpli_graph.errors import InputError
 from mpli_graph.manifest.parse import parse_file
 from mpli_graph.manifest.report import ValidationReport
-from mpli_graph.manifest.validate import load_shapes_graph, validate
+from mpli_graph.manifest.validate import hoist_property_shapes, load_shapes_graph, validate
 from mpli_graph.resources import SHAPES_DIR, ontology_files, shape_files
 
 DATA_DIR = Path(__file__).parent / "data" / "shapes"
@@ -235,7 +235,7 @@ def test_deprecated_term_message_names_term_and_user() -> None:
 def test_violation_shapes_break_resolution() -> None:
     cases = {
         "OfferingShape": "mpli:offeredBy",
-        "ComputeOfferingShape": "non-negative decimal",
+        "ComputeOfferingShape": "non-negative xsd:decimal",
         "RequirementShape": "no mpli:weight",
         "MaximumRequirementShape": "mpli:onProperty",
         "MinimumRequirementShape": "QUDT unit",
@@ -358,3 +358,37 @@ def test_shape_modules_are_rdfs_labelled() -> None:
         graph = rdflib.Graph().parse(path)
         for shape in node_shapes(graph):
             assert graph.value(shape, RDFS.label) is not None, shape
+
+
+def test_integer_quantity_is_violation() -> None:
+    graph = parse_file(DATA_DIR / "ComputeOfferingShape.pass.ttl")
+    vm = rdflib.URIRef("https://example.org/vm")
+    graph.set((vm, rdflib.URIRef("https://w3id.org/mpli#vcpuCount"), rdflib.Literal(4)))
+
+    report = validate(graph)
+
+    assert not report.conforms
+    assert any("xsd:integer" in result.message for result in report.violations)
+
+
+def test_hoisted_shapes_give_same_results(shapes: rdflib.Graph) -> None:
+    graph = rdflib.Graph()
+    for name in SHAPE_CASES:
+        graph += parse_file(DATA_DIR / f"{name}.fail.ttl")
+    ontology = rdflib.Graph()
+    for path in ontology_files():
+        ontology.parse(path)
+
+    def results(shapes_graph: rdflib.Graph) -> set[tuple]:
+        _, results_graph, _ = pyshacl.validate(graph, shacl_graph=shapes_graph, ont_graph=ontology, allow_warnings=True)
+        return {
+            (results_graph.value(result, SH.focusNode), str(results_graph.value(result, SH.resultMessage)))
+            for result in results_graph.subjects(RDF.type, SH.ValidationResult)
+        }
+
+    hoisted = hoist_property_shapes(shapes)
+    nested_results = results(shapes)
+
+    assert set(hoisted.objects(None, SH.property)) < set(shapes.objects(None, SH.property))
+    assert len(nested_results) >= len(SHAPE_CASES)
+    assert results(hoisted) == nested_results

@@ -47,7 +47,7 @@ def test_non_conforming_manifest_exits_one() -> None:
 
     assert result.returncode == 1, result.stderr
     assert "does not conform" in result.stdout
-    assert "mpli:vcpuCount must be one non-negative decimal" in result.stdout
+    assert "mpli:vcpuCount must be one non-negative xsd:decimal" in result.stdout
     assert "focus <https://example.org/vm>" in result.stdout
     assert "path mpli:vcpuCount" in result.stdout
     assert 'value "-4.0"^^xsd:decimal' in result.stdout

@@ -29,12 +29,16 @@ from mpli_graph.resources import SHAPES_DIR, ontology_files, shape_files
 
 logger = logging.getLogger(__name__)
 
-# RDFS inference (owlrl) on a 1,100-offering manifest costs seconds more than
-# "none" and finds no additional results, because pySHACL already follows
-# rdfs:subClassOf for sh:targetClass and sh:class (see tests/test_shapes.py).
+# pySHACL follows rdfs:subClassOf itself for sh:targetClass and sh:class, so RDFS
+# inference adds no results (tests/test_shapes.py checks this) and only costs time:
+# on the nine example provider manifests (37,609 triples, 2,733 offerings) on a
+# 2-core machine that other jobs kept busy, validation took 8.0 s with "none" and
+# 25.8 s with "rdfs" (median of three runs).
 INFERENCE = "none"
 
 SHAPES_NAMESPACE = "https://w3id.org/mpli/shapes/"
+
+TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 def validate(
@@ -55,12 +59,18 @@ def validate(
     shapes = load_shapes_graph(shape_paths)
     ontology = load_ontology_graph(ontology_paths)
 
+    # pySHACL adds the ontology axioms to the graph it validates, so it gets a
+    # copy; rdflib's addN copies faster than pySHACL's own clone.
+    target = rdflib.Graph()
+    target.addN((subject, predicate, obj, target) for subject, predicate, obj in data_graph)
+
     try:
         _, results_graph, _ = pyshacl.validate(
-            data_graph,
-            shacl_graph=shapes,
+            target,
+            shacl_graph=_hoisted_shapes_graph(shapes),
             ont_graph=ontology if len(ontology) else None,
             inference=inference,
+            inplace=True,
             allow_warnings=True,
             abort_on_first=False,
             advanced=False,
@@ -98,6 +108,44 @@ def read_results(results_graph: rdflib.Graph, shapes: rdflib.Graph | None = None
         key = (result.severity, result.message, result.focus_node, str(result.path), result.value, result.source_shape)
         results.setdefault(key, result)
     return sorted(results.values(), key=ValidationResult.sort_key)
+
+
+def hoist_property_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
+    """Return a copy of ``shapes`` in which property shapes carry their node shape's targets.
+
+    pySHACL validates a property shape reached through ``sh:property`` once per
+    focus node, but a property shape with its own targets once for all of them,
+    which is about twice as fast on a provider manifest. Both forms give the same
+    results. A property shape is hoisted only when every reference to it is an
+    ``sh:property`` from an active node shape with targets.
+    """
+    hoisted = rdflib.Graph()
+    hoisted += shapes
+
+    for property_shape in set(shapes.objects(None, SH.property)):
+        references = list(shapes.subject_predicates(property_shape))
+        parents = [subject for subject, predicate in references if predicate == SH.property]
+        if len(parents) != len(references) or not all(_has_targets(shapes, parent) for parent in parents):
+            continue
+
+        for parent in parents:
+            for target_predicate in TARGET_PREDICATES:
+                for target in shapes.objects(parent, target_predicate):
+                    hoisted.add((property_shape, target_predicate, target))
+            hoisted.remove((parent, SH.property, property_shape))
+
+    return hoisted
+
+
+def _has_targets(shapes: rdflib.Graph, shape: rdflib.term.Node) -> bool:
+    if shapes.value(shape, SH.deactivated) == rdflib.Literal(True):
+        return False
+    return any(shapes.value(shape, predicate) is not None for predicate in TARGET_PREDICATES)
+
+
+@functools.lru_cache(maxsize=8)
+def _hoisted_shapes_graph(shapes: rdflib.Graph) -> rdflib.Graph:
+    return hoist_property_shapes(shapes)
 
 
 def _named_shape(shape: rdflib.term.Node | None, shapes: rdflib.Graph | None) -> rdflib.term.Node | None:
