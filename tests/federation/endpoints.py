@@ -3,6 +3,7 @@
 ``SparqlEndpoint`` serves a pyoxigraph store over the SPARQL 1.1 Protocol
 (GET, form POST and direct POST), always with Content-Length, and can misbehave
 on purpose: answer late, hang, send malformed results or a huge body.
+``GatewayEndpoint`` runs the project's own provider gateway instead.
 ``ConnectionCounter`` is a bare TCP listener that only counts the
 connections it accepts, to prove that a non-member is never contacted.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -116,6 +118,44 @@ class SparqlEndpoint:
         """Send a body with its Content-Length."""
         start_response(status, [("Content-Type", media_type), ("Content-Length", str(len(body)))])
         return [body]
+
+
+class GatewayEndpoint:
+    """A provider gateway (``create_app``) serving one manifest on a loopback port.
+
+    ``delay`` adds seconds before each request is handled, to stand for a
+    distant provider.
+    """
+
+    def __init__(self, manifest: Path, delay: float = 0.0) -> None:
+        from mpli_graph.gateway import create_app
+        from mpli_graph.gateway.config import GatewayConfig
+
+        self.manifest = manifest
+        self.delay = delay
+        self.app = create_app(GatewayConfig(role="provider", manifest=manifest, port=0))
+        self._server = make_server("127.0.0.1", 0, self.delayed, threaded=True, request_handler=QuietHandler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+
+    def delayed(self, environ: dict, start_response):
+        """Wait for the configured delay, then let the gateway answer."""
+        if self.delay:
+            time.sleep(self.delay)
+        return self.app(environ, start_response)
+
+    def start(self) -> GatewayEndpoint:
+        """Start serving in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
 
 class ConnectionCounter:

@@ -16,7 +16,7 @@ from mpli_graph.federation.templates import MEMBER_PLACEHOLDER, federate, federa
 from mpli_graph.resolution import resolve
 from mpli_graph.resources import EXAMPLES_DIR
 from mpli_graph.store import ManifestStore
-from tests.federation.endpoints import SparqlEndpoint
+from tests.federation.endpoints import GatewayEndpoint
 
 CONSUMER = Path(__file__).parent / "data" / "consumer.ttl"
 PROVIDER_FILES = sorted((EXAMPLES_DIR / "providers").glob("*.ttl"))
@@ -24,14 +24,10 @@ PROVIDER_FILES = sorted((EXAMPLES_DIR / "providers").glob("*.ttl"))
 
 @pytest.fixture(scope="module")
 def provider_endpoints():
-    """Start one endpoint per example provider manifest."""
+    """Start one provider gateway per example provider manifest."""
     if not PROVIDER_FILES:
         pytest.fail("no example provider manifests in examples/providers")
-    endpoints = []
-    for path in PROVIDER_FILES:
-        store = ox.Store()
-        store.load(path=str(path))
-        endpoints.append(SparqlEndpoint(store).start())
+    endpoints = [GatewayEndpoint(path).start() for path in PROVIDER_FILES]
     yield endpoints
     for endpoint in endpoints:
         endpoint.stop()
