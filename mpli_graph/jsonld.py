@@ -38,7 +38,7 @@ def normalize_context_url(url: str) -> str:
 def read_allowlist(contexts_dir: Path = CONTEXTS_DIR) -> dict[str, Path]:
     """Read every ``*.index.json`` in ``contexts_dir`` and map each allowed URL to its file.
 
-    Index files are read in name order; when two of them list the same URL with
+    Index files are read in name order. When two of them list the same URL with
     different files, the first one wins and a warning is logged.
     """
     allowlist: dict[str, Path] = {}

@@ -165,7 +165,10 @@ def test_mpli_context_terms_expand_to_vocabulary() -> None:
     context = json.loads((CONTEXTS_DIR / "mpli-context.jsonld").read_text(encoding="utf-8"))["@context"]
 
     for term, definition in context.items():
-        iri = definition if isinstance(definition, str) else definition.get("@id") if isinstance(definition, dict) else None
+        if isinstance(definition, dict):
+            iri = definition.get("@id")
+        else:
+            iri = definition
         if isinstance(iri, str) and iri.startswith("mpli:"):
             assert iri[len("mpli:"):] == term, term
 

@@ -252,8 +252,8 @@ def _to_rdflib_triple(
 class _IllTypedLiteralFilter(logging.Filter):
     """Drop rdflib's log record, with traceback, for a literal whose lexical form does not fit its datatype.
 
-    Such a literal is kept: SHACL validation reports it against the shape of its
-    property, with a message that says what to write instead.
+    Such a literal is kept, because SHACL validation reports it against the shape
+    of its property with a message that names the expected form.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -182,7 +182,7 @@ class ValidationReport:
         """Return a readable report: results grouped by severity and message, with counts.
 
         Each group lists at most ``max_per_group`` results (focus node, path,
-        value) and says how many it left out.
+        value) and ends with the number it left out.
         """
         lines = [self.summary()]
 

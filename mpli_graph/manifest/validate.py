@@ -86,9 +86,9 @@ def validate(
 def read_results(results_graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> list[ValidationResult]:
     """Read every ``sh:ValidationResult`` of a pySHACL results graph, sorted for stable output.
 
-    Two constraints of one property shape can fail on the same value (a wrong
-    datatype also fails ``sh:minInclusive``); such results share the shape's
-    message and are reported once. A result of a blank-node property shape names
+    Two constraints of one property shape can fail on the same value, because a
+    wrong datatype also fails ``sh:minInclusive``. Such results share the shape's
+    message, so they are reported once. A result of a blank-node property shape names
     the node shape that contains it as its source shape, found in ``shapes``.
     """
     results: dict[tuple, ValidationResult] = {}
