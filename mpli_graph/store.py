@@ -295,7 +295,7 @@ class ManifestStore:
             raise InputError("select() needs a SELECT query")
         names = [v.value for v in solutions.variables]
         try:
-            return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+            return [{n: term for n, term in zip(names, row) if term is not None} for row in solutions]
         except OSError as error:
             raise InputError(f"query evaluation failed: {error}") from None
 

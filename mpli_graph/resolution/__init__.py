@@ -91,4 +91,5 @@ def resolve(
         (time.perf_counter() - started) * 1000,
     )
     kept = ranked[:top] if top is not None else ranked
-    return Resolution(consumer, kept, namer, len(offerings))
+    compatible_total = sum(1 for r in ranked if r.compatible)
+    return Resolution(consumer, kept, namer, len(offerings), compatible_total)

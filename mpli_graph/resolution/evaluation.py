@@ -161,7 +161,7 @@ def _run_set(store, query_name, requirements, namer) -> list[Verdict]:
     for row in run_query(store, query_name, [properties, allowed]):
         requirement = by_key[row["requirement"].value]
         expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
-        stated = row["actual"].value.split() if "actual" in row else []
+        stated = _split(row.get("actual"))
         actual = ", ".join(namer.compact(v) for v in stated) or None
         note = None
         if row["verdict"].value == UNKNOWN and stated:
@@ -172,6 +172,13 @@ def _run_set(store, query_name, requirements, namer) -> list[Verdict]:
                 note = "the offering states no location, and its provider operates in allowed and other countries"
         verdicts.append(Verdict(requirement, row["offering"].value, row["verdict"].value, expected, actual, note))
     return verdicts
+
+
+def _split(joined: ox.Literal | None) -> list[str]:
+    """Split a GROUP_CONCAT result; the queries join with a tab and write unbound values as ""."""
+    if joined is None:
+        return []
+    return sorted(part for part in joined.value.split("\t") if part)
 
 
 # Certifications
@@ -187,7 +194,8 @@ def _evaluate_certification(store, kind, requirements, consumer, namer, checker)
     grouped: dict[tuple[str, str], dict] = {}
     for row in run_query(store, "certification", [table]):
         key = (row["requirement"].value, row["offering"].value)
-        entry = grouped.setdefault(key, {"has_claims": row["hasClaims"].value == "true", "schemes": {}})
+        entry = grouped.setdefault(key, {"has_claims": False, "schemes": {}})
+        entry["has_claims"] = entry["has_claims"] or row["hasClaims"].value == "true"
         claims = entry["schemes"].setdefault(row["scheme"].value, [])
         if "claim" in row:
             rank = int(row["rank"].value) if "rank" in row else None
@@ -290,11 +298,10 @@ def _evaluate_capability(store, kind, requirements, consumer, namer, checker) ->
         if "matched" in row:
             actual = namer.term(row["matched"])
         else:
-            actual = ", ".join(namer.compact(v) for v in row["actual"].value.split()) if "actual" in row else None
-            actual = actual or None
+            actual = ", ".join(namer.compact(v) for v in _split(row.get("actual"))) or None
 
         if verdict == SATISFIED and requirement.minimum_version:
-            versions = row["versions"].value.split() if "versions" in row else []
+            versions = _split(row.get("versions"))
             actual = f"{actual}, versions {' '.join(versions)}" if versions else actual
             verdict, note = _version_verdict(versions, requirement.minimum_version)
         verdicts.append(Verdict(requirement, row["offering"].value, verdict, expected, actual, note))

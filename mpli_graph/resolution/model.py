@@ -187,7 +187,8 @@ def _read_quantity(graph: rdflib.Graph, node, name: str, requirement: Requiremen
     requirement.on_property = _iri(_one(graph, node, MPLI.onProperty, name, required=True), name, "mpli:onProperty")
     value = _one(graph, node, MPLI.value, name, required=True)
     requirement.value = _decimal_literal(_decimal(value, name, "mpli:value"))
-    requirement.unit = _iri(_one(graph, node, MPLI.unit, name, required=True), name, "mpli:unit")
+    unit = _one(graph, node, MPLI.unit, name, required=False)
+    requirement.unit = _iri(unit, name, "mpli:unit") if unit is not None else None
 
 
 def _read_set(graph: rdflib.Graph, node, name: str, requirement: Requirement) -> None:

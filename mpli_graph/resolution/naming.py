@@ -33,6 +33,22 @@ PREFIXES = {
 }
 
 
+# Symbols for units whose vocabulary entry has no qudt:symbol.
+_UNIT_SYMBOLS = {
+    PREFIXES["unit"] + "GibiBYTE": "GiB",
+    PREFIXES["unit"] + "MebiBYTE": "MiB",
+    PREFIXES["unit"] + "TebiBYTE": "TiB",
+    PREFIXES["unit"] + "KibiBYTE": "KiB",
+    PREFIXES["unit"] + "GigaBYTE": "GB",
+    PREFIXES["unit"] + "MegaBYTE": "MB",
+    PREFIXES["unit"] + "TeraBYTE": "TB",
+    PREFIXES["unit"] + "MegaBIT-PER-SEC": "Mbit/s",
+    PREFIXES["unit"] + "GigaBIT-PER-SEC": "Gbit/s",
+    PREFIXES["unit"] + "PERCENT": "%",
+    PREFIXES["unit"] + "HR": "h",
+    PREFIXES["unit"] + "DAY": "d",
+}
+
 _PRICE_UNIT_WORDS = {
     PREFIXES["mpli"] + "PerHour": "per hour",
     PREFIXES["mpli"] + "PerMinute": "per minute",
@@ -69,7 +85,7 @@ class Namer:
 
     def unit(self, iri: str) -> str:
         """Return a unit's symbol from the vocabulary, or its compact IRI when the vocabulary has none."""
-        return self.symbols.get(iri) or self.compact(iri)
+        return self.symbols.get(iri) or _UNIT_SYMBOLS.get(iri) or self.compact(iri)
 
     def quantity(self, number: str, unit: str) -> str:
         """Return a number with its unit symbol; counts (unit:NUM) get no symbol."""

@@ -28,10 +28,11 @@ class Resolution:
     results: list[OfferingResult]
     namer: Namer
     offering_count: int
+    compatible_total: int
 
     @property
     def compatible(self) -> list[OfferingResult]:
-        """Return the offerings that satisfy every must, best first."""
+        """Return the kept offerings that satisfy every must, best first."""
         return [r for r in self.results if r.compatible]
 
     def to_json(self) -> dict:
@@ -40,7 +41,7 @@ class Resolution:
             "consumer": self.consumer.consumer,
             "results": [self._result_json(r) for r in self.results],
             "offering_count": self.offering_count,
-            "compatible_count": len(self.compatible),
+            "compatible_count": self.compatible_total,
         }
 
     def _result_json(self, result: OfferingResult) -> dict:
@@ -66,10 +67,11 @@ class Resolution:
             "provider_label": result.provider_label,
             "label": result.label,
             "offering_id": result.offering_id,
-            "price_per_hour": self._price_text(result),
+            "price_per_hour": self.price_text(result),
         }
 
-    def _price_text(self, result: OfferingResult) -> str | None:
+    def price_text(self, result: OfferingResult) -> str | None:
+        """Return an offering's price per hour with the currency code, or None when it is not known."""
         if result.hourly_price is None:
             return None
         currency = self.namer.currency(self.consumer.currency or "EUR")
