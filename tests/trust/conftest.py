@@ -1,4 +1,4 @@
-"""Shared fixtures of the trust tests: fixture paths, keys, and a did:web HTTPS server on 127.0.0.1."""
+"""Shared fixtures of the trust tests: the canonicalization worker and a did:web HTTPS server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -17,19 +17,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from mpli_graph.trust.canonicalize import stop_worker
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "credentials"
-
-
-def load_json(relative_path: str) -> dict:
-    """Read a JSON fixture under tests/fixtures/credentials."""
-    return json.loads((FIXTURES / relative_path).read_text(encoding="utf-8"))
-
-
-def read_text(relative_path: str) -> str:
-    """Read a text fixture under tests/fixtures/credentials."""
-    return (FIXTURES / relative_path).read_text(encoding="utf-8")
-
 
 @pytest.fixture(scope="session", autouse=True)
 def _stop_canonicalization_worker():
