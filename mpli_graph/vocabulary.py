@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 
 MPLI = Namespace("https://w3id.org/mpli#")
 QUDT = Namespace("http://qudt.org/schema/qudt/")
+
+# The unit multipliers are rounded to 18 decimal places, so a converted value is
+# exact only to about 1e-18 relative; 15 significant digits drop that noise.
+CONVERSION_CONTEXT = Context(prec=15)
 
 PREFIXES = {
     "mpli": MPLI,
@@ -147,7 +151,8 @@ def _unit_facts(graph: Graph, unit: URIRef) -> tuple[Decimal, set[URIRef]]:
 def convert_value(graph: Graph, value: Decimal, from_unit: URIRef, to_unit: URIRef) -> Decimal:
     """Convert ``value`` from ``from_unit`` to ``to_unit`` with their QUDT multipliers.
 
-    Raises :class:`UnknownTermError` for a unit the vocabulary does not define
+    The result is rounded to 15 significant digits, so that 8192 MiB gives
+    exactly 8 GiB. Raises :class:`UnknownTermError` for a unit the vocabulary does not define
     and :class:`InputError` when the two units measure different quantity kinds.
     """
     if from_unit == to_unit:
@@ -161,4 +166,7 @@ def convert_value(graph: Graph, value: Decimal, from_unit: URIRef, to_unit: URIR
             "Give the value in a unit of the same kind as the property's canonical unit"
         )
 
-    return value * from_multiplier / to_multiplier
+    converted = CONVERSION_CONTEXT.create_decimal(value * from_multiplier / to_multiplier)
+    if converted == converted.to_integral_value():
+        return converted.quantize(Decimal(1))
+    return converted.normalize()

@@ -212,7 +212,8 @@ def test_unit_has_multiplier_and_kind(vocabulary, code):
 def test_unit_conversion(vocabulary, value, source, target, expected):
     result = convert_value(vocabulary, Decimal(value), UNIT[source], UNIT[target])
 
-    assert abs(result - Decimal(expected)) < Decimal("1e-18")
+    assert result == Decimal(expected)
+    assert str(result) == expected
 
 
 @pytest.mark.parametrize(("source", "target"), [("GibiBYTE", "HR"), ("PERCENT", "NUM"), ("MegaBIT-PER-SEC", "GigaBYTE")])
