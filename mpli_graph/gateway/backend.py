@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 from typing import TypeVar
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, parse
 
 from mpli_graph.errors import NotFoundError
 from mpli_graph.store import METADATA_GRAPH, VOCABULARY_GRAPH, ManifestStore, SourceRecord, ValidationSummary
@@ -36,6 +36,7 @@ class GraphBackend:
         self.manifest_store = manifest_store
         self.store = manifest_store.pyoxigraph_store
         self._memo: dict[str, tuple[tuple[str, ...], object]] = {}
+        self._published: dict[str, tuple[str, list[Triple]]] = {}
         self._memo_lock = threading.Lock()
 
     def state_key(self) -> tuple[str, ...]:
@@ -82,6 +83,20 @@ class GraphBackend:
         quads = self.store.quads_for_pattern(None, None, None, NamedNode(graph))
         return [Triple(quad.subject, quad.predicate, quad.object) for quad in quads]
 
+    def published_triples(self, graph: str) -> list[Triple]:
+        """Return the triples of ``graph`` with the literals exactly as they were loaded.
+
+        pyoxigraph's store keeps numeric literals by value, so ``"4.0"^^xsd:decimal``
+        comes back as ``"4"^^xsd:decimal``: a different RDF term. Documents loaded
+        through :meth:`replace_graph` keep their parsed triples for publishing, as long
+        as the store still holds that same content; other graphs come from the store.
+        """
+        record = self.record(graph)
+        published = self._published.get(graph)
+        if published is not None and published[0] == record.content_hash:
+            return published[1]
+        return self.triples(graph)
+
     def triple_count(self, graph: str | None = None) -> int:
         """Count the triples of one manifest graph, or of all of them when ``graph`` is None."""
         if graph is not None:
@@ -107,6 +122,8 @@ class GraphBackend:
         record = self.manifest_store.load_source(
             graph, data, format=rdf_format, origin=origin, validation=validation
         )
+        parsed = [Triple(quad.subject, quad.predicate, quad.object) for quad in parse(data, format=rdf_format)]
+        self._published[graph] = (record.content_hash, parsed)
         self.manifest_store.flush()
         logger.info("graph <%s> replaced: %d triples", graph, record.triple_count)
         return record
@@ -114,6 +131,7 @@ class GraphBackend:
     def delete_graph(self, graph: str) -> None:
         """Remove the manifest graph ``graph``; raise :class:`NotFoundError` if it is not loaded."""
         self.manifest_store.remove_source(graph)
+        self._published.pop(graph, None)
         self.manifest_store.flush()
         logger.info("graph <%s> removed", graph)
 

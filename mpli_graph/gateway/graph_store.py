@@ -94,7 +94,7 @@ def _union_document(state: GatewayState) -> Response:
     syntax = choose_rdf_syntax(request.headers.get("Accept"), request.args.get("format"))
     triples = []
     for graph in state.backend.graph_names():
-        triples.extend(state.backend.triples(graph))
+        triples.extend(state.backend.published_triples(graph))
     body = serialize(triples, format=syntax.format, prefixes=MANIFEST_PREFIXES)
     response = Response(body, status=200, content_type=content_type(syntax.media_type))
     response.headers["Vary"] = "Accept"
@@ -124,7 +124,7 @@ def write_graph() -> Response:
 
     existed = state.backend.has_graph(graph)
     if request.method == "POST" and existed:
-        current = serialize(state.backend.triples(graph), format=RdfFormat.N_TRIPLES)
+        current = serialize(state.backend.published_triples(graph), format=RdfFormat.N_TRIPLES)
         added = check_manifest(data, rdf_format, graph, validate=False).n_triples
         data, rdf_format = current + b"\n" + added, "n-triples"
 

@@ -47,7 +47,7 @@ def manifest_representation(state: GatewayState, graph: str, syntax: RdfSyntax) 
     if cached is not None:
         return cached
 
-    body = serialize(state.backend.triples(graph), format=syntax.format, prefixes=MANIFEST_PREFIXES)
+    body = serialize(state.backend.published_triples(graph), format=syntax.format, prefixes=MANIFEST_PREFIXES)
     etag = hashlib.sha256(body).hexdigest()[:32]
     if len(state.representation_cache) >= MAX_CACHED_REPRESENTATIONS:
         state.representation_cache.clear()
