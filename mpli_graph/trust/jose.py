@@ -88,8 +88,11 @@ def _issuer_id(credential: dict) -> str:
     return issuer
 
 
-def _numeric_date(header: dict, name: str, mode: str) -> datetime | None:
+def _numeric_date(header: dict, name: str, mode: str, claims: dict | None = None) -> datetime | None:
+    """Read a NumericDate from the header (Loire notaries) or else from the payload claims."""
     value = header.get(name)
+    if value is None and claims is not None:
+        value = claims.get(name)
     if value is None:
         return None
     if not isinstance(value, (int, float)):
@@ -163,8 +166,8 @@ def verify_vc_jwt(
         credential=credential,
         issuer=issuer,
         verification_method=kid,
-        not_before=_numeric_date(header, "nbf", mode),
-        not_after=_numeric_date(header, "exp", mode),
+        not_before=_numeric_date(header, "nbf", mode, credential),
+        not_after=_numeric_date(header, "exp", mode, credential),
     )
 
 

@@ -154,20 +154,3 @@ def to_nquads(document: dict) -> str:
     if undefined:
         raise DroppedTermsError(undefined)
     return nquads
-
-
-def expand(document: dict) -> list:
-    """Expand a JSON-LD document offline, rejecting terms its contexts do not define."""
-    if not isinstance(document, dict):
-        raise MalformedCredentialError("a JSON-LD credential must be a JSON object")
-    check_contexts(document)
-    options = {"documentLoader": load_context_document, "base": None}
-    try:
-        expanded = jsonld.expand(_with_sentinel_vocab(document), options)
-    except JsonLdError as error:
-        raise _unwrap_jsonld_error(error) from None
-
-    undefined = _undefined_terms(json.dumps(expanded).replace('"', ">"))
-    if undefined:
-        raise DroppedTermsError(undefined)
-    return expanded

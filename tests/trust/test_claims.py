@@ -261,3 +261,30 @@ def test_checker_result_is_json_serialisable():
     auditor = Auditor()
 
     assert json.dumps(_checker(auditor)(ClaimInfo(CLAIM, backed_by=[CREDENTIAL_IRI], holders={PROVIDER}, scheme=MCERT + "iso-iec-27001")))
+
+
+def _identity_and_sla_store() -> pyoxigraph.Store:
+    turtle = f"""
+    @prefix mpli: <https://w3id.org/mpli#> .
+    <{PROVIDER}> a mpli:Provider ; mpli:backedBy <{CREDENTIAL_IRI}> ;
+        mpli:serviceLevel <https://provider.example.com/sla> .
+    <https://provider.example.com/sla> a mpli:ServiceLevel ; mpli:backedBy <{CREDENTIAL_IRI}> .
+    """
+    store = pyoxigraph.Store()
+    store.load(turtle.encode("utf-8"), pyoxigraph.RdfFormat.TURTLE)
+    return store
+
+
+@pytest.mark.parametrize(("claim", "kind"), [(PROVIDER, "mpli:Provider"), ("https://provider.example.com/sla", "mpli:ServiceLevel")])
+def test_identity_and_service_level_claims(claim, kind):
+    auditor = Auditor()
+    credentials = {CREDENTIAL_IRI: auditor.credential(), STATUS_LIST: auditor.status_list()}
+    trusted = policy_from_json({"trustPolicies": [{"trustsIssuer": [auditor.did], "forClaimKind": [kind]}]})
+    certification_only = _policy_for(auditor.did)
+
+    ok, reason = CredentialChecker(trusted, credentials, now=NOW, store=_identity_and_sla_store())(claim)
+    refused, refusal = CredentialChecker(certification_only, credentials, now=NOW, store=_identity_and_sla_store())(claim)
+
+    assert ok, reason
+    assert not refused
+    assert "issuer trusted failed" in refusal

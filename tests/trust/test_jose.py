@@ -232,3 +232,11 @@ def test_loire_payload_untyped_evidence(notary):
     nquads = check_data_model(payload, untyped_allowed=LOIRE_UNTYPED_MEMBERS)
 
     assert "<https://w3id.org/gaia-x/development#countryCode>" in nquads
+
+
+def test_vc_jwt_exp_claim_in_payload():
+    key, _, kid, credential = _did_key_credential("Ed25519")
+
+    result = verify_vc_jwt(sign_vc_jwt(dict(credential, exp=1767225600), key, "EdDSA", kid))
+
+    assert result.not_after == datetime(2026, 1, 1, tzinfo=timezone.utc)
