@@ -81,7 +81,11 @@ def _serve_requests() -> None:
 
 
 class _Worker:
-    """One child process that canonicalizes on request and is killed on timeout."""
+    """One child process that canonicalizes on request and is killed on timeout.
+
+    NOTE: threads share the one worker in turn, so a slow document delays the
+    others by up to its timeout.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
