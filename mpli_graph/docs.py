@@ -8,14 +8,14 @@ their conversion multipliers. It exits with status 1 and names the file when a
 page cannot be built, and with status 2 when the arguments are wrong or a file
 does not parse.
 
-pyLODE 3.2.1 renders only the properties on its own list, so each module page is
-built from a copy of its module with notes added: the canonical unit of each
+pyLODE 3.2.1 renders only the properties on its own list. So each module page
+is built from a copy of its module with notes added: the canonical unit of each
 quantity property, the capability marker, the named individuals of each class,
-and the mappings of the alignment module (whose subjects get their type and
-label from the module that defines them, so pyLODE lists them). Its VocPub
-profile lists no SKOS concepts, so the concept scheme pages are plain HTML
-tables written here. Links to MPLI modules and terms point to the local pages,
-so the documentation reads offline.
+and the mappings of the alignment module. The subjects of those mappings get
+their type and label from the module that defines them, so pyLODE lists them.
+pyLODE's VocPub profile lists no SKOS concepts, so the concept scheme pages are
+plain HTML tables written here. Links to MPLI modules and terms point to the
+local pages, so the documentation reads offline.
 """
 
 from __future__ import annotations

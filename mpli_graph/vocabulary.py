@@ -99,8 +99,8 @@ def load_vocabulary(extra_paths: Iterable[Path] = ()) -> Graph:
     """Return a new graph with the MPLI ontology, its concept schemes and ``extra_paths``.
 
     The bundled files are parsed once per process. Each call returns a fresh
-    copy, so callers may add triples to it without affecting other callers;
-    the copy takes tens of milliseconds, so a caller that needs the graph often
+    copy, so callers may add triples to it without affecting other callers.
+    Copying takes tens of milliseconds, so a caller that needs the graph often
     should keep the one it got.
     """
     graph = Graph()
