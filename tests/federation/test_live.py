@@ -67,6 +67,17 @@ def test_live_ranking_equals_harvested(provider_endpoints, harvested, consumer_g
     assert [source["status"] for source in live["sources"]] == ["ok"] * len(provider_endpoints)
 
 
+def test_live_ranking_equals_harvested_example_consumer(provider_endpoints, harvested):
+    consumer = rdflib.Graph().parse(EXAMPLES_DIR / "consumers" / "german-public-sector.ttl")
+    federation = members_from_urls([endpoint.url for endpoint in provider_endpoints])
+
+    live = resolve_live(federation, consumer).to_json()
+    local = resolve(harvested, consumer).to_json()
+
+    assert ranking(live) == ranking(local)
+    assert live["compatible_count"] == local["compatible_count"]
+
+
 def test_live_top_keeps_best(provider_endpoints, harvested, consumer_graph):
     federation = members_from_urls([endpoint.url for endpoint in provider_endpoints])
 
