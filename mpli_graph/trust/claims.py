@@ -16,15 +16,17 @@ The reason returned names the first check that failed.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
-from mpli_graph.errors import MpliError
+from mpli_graph.errors import InputError, MpliError
 from mpli_graph.trust.did import DidResolver
 from mpli_graph.trust.errors import MalformedCredentialError, VerificationError
-from mpli_graph.trust.jose import STRICT
+from mpli_graph.trust.jose import STRICT, split_compact
 from mpli_graph.trust.policy import CERTIFICATION, LEGAL_IDENTITY, MPLI, SERVICE_LEVEL, TrustPolicy
 from mpli_graph.trust.status_list import check_status
 from mpli_graph.trust.validity import check_validity_period
@@ -91,6 +93,46 @@ def claim_info_from_store(store, claim: str) -> ClaimInfo:
         info.kind = LEGAL_IDENTITY
         info.holders.add(claim)
     return info
+
+
+def credential_iri(document: dict | str) -> str:
+    """Return the IRI a credential is known by: its ``id``, or for a JWT its payload ``id`` or ``jti``."""
+    if isinstance(document, str):
+        _, payload, _, _ = split_compact(document)
+        try:
+            claims = json.loads(payload)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise MalformedCredentialError(f"the JWT payload is not JSON: {error}") from None
+        identifier = None
+        if isinstance(claims, dict):
+            identifier = claims.get("id") or claims.get("jti")
+    else:
+        identifier = document.get("id") if isinstance(document, dict) else None
+    if not isinstance(identifier, str):
+        raise MalformedCredentialError("the credential has no id, so no claim can name it with mpli:backedBy")
+    return identifier
+
+
+def load_credentials(paths: Iterable[Path]) -> dict[str, dict | str]:
+    """Read credential files (JSON-LD, or compact JWT text) into a map from credential IRI to document."""
+    credentials: dict[str, dict | str] = {}
+    for path in paths:
+        try:
+            text = Path(path).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: cannot read the credential file: {error}") from None
+        if text.startswith("{"):
+            try:
+                document: dict | str = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise InputError(f"{path}: not JSON: {error}") from None
+        else:
+            document = text
+        try:
+            credentials[credential_iri(document)] = document
+        except MalformedCredentialError as error:
+            raise InputError(f"{path}: {error.message}") from None
+    return credentials
 
 
 def _subject_ids(credential: dict) -> set[str]:

@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 import pyoxigraph
 import pytest
 
-from mpli_graph.trust.claims import ClaimInfo, CredentialChecker
+from mpli_graph.errors import InputError
+from mpli_graph.trust.claims import ClaimInfo, CredentialChecker, load_credentials
 from mpli_graph.trust.data_integrity import sign_document
 from mpli_graph.trust.jose import sign_vc_jwt
 from mpli_graph.trust.keys import generate_key
@@ -288,3 +289,25 @@ def test_identity_and_service_level_claims(claim, kind):
     assert ok, reason
     assert not refused
     assert "issuer trusted failed" in refusal
+
+
+def test_load_credentials_from_files(tmp_path):
+    auditor = Auditor()
+    credential = auditor.credential()
+    unsigned = {name: value for name, value in credential.items() if name != "proof"}
+    token = sign_vc_jwt(dict(unsigned, id="https://auditor.example.com/credentials/jwt-1"), auditor.key, "EdDSA", auditor.method)
+    (tmp_path / "credential.json").write_text(json.dumps(credential))
+    (tmp_path / "credential.jwt").write_text(token + "\n")
+    (tmp_path / "status.json").write_text(json.dumps(auditor.status_list()))
+
+    credentials = load_credentials(sorted(tmp_path.iterdir()))
+
+    assert set(credentials) == {CREDENTIAL_IRI, "https://auditor.example.com/credentials/jwt-1", STATUS_LIST}
+    assert credentials["https://auditor.example.com/credentials/jwt-1"] == token
+
+
+def test_load_credentials_without_id_rejected(tmp_path):
+    (tmp_path / "anonymous.json").write_text(json.dumps({"type": ["VerifiableCredential"]}))
+
+    with pytest.raises(InputError, match="has no id"):
+        load_credentials([tmp_path / "anonymous.json"])
