@@ -392,3 +392,13 @@ def test_hoisted_shapes_give_same_results(shapes: rdflib.Graph) -> None:
     assert set(hoisted.objects(None, SH.property)) < set(shapes.objects(None, SH.property))
     assert len(nested_results) >= len(SHAPE_CASES)
     assert results(hoisted) == nested_results
+
+
+def test_dataset_is_validated_as_merge() -> None:
+    dataset = rdflib.Dataset()
+    named = dataset.graph(rdflib.URIRef("https://example.org/graphs/offerings"))
+    named += parse_file(DATA_DIR / "ComputeOfferingShape.fail.ttl")
+
+    report = validate(dataset)
+
+    assert any("mpli:vcpuCount must be" in result.message for result in report.violations)

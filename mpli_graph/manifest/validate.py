@@ -50,6 +50,8 @@ def validate(
 ) -> ValidationReport:
     """Validate ``data_graph`` and return the report.
 
+    A dataset is validated as the merge of all its graphs.
+
     ``shape_paths`` defaults to every file in ``shapes/``; the ``owl:imports`` of
     a shapes file are loaded from the same folder or from ``shapes/``.
     ``ontology_paths`` defaults to the project's ontology and concept schemes;
@@ -60,9 +62,9 @@ def validate(
     ontology = load_ontology_graph(ontology_paths)
 
     # pySHACL adds the ontology axioms to the graph it validates, so it gets a
-    # copy; rdflib's addN copies faster than pySHACL's own clone.
+    # copy. rdflib's addN copies faster than pySHACL's own clone.
     target = rdflib.Graph()
-    target.addN((subject, predicate, obj, target) for subject, predicate, obj in data_graph)
+    target.addN((subject, predicate, obj, target) for subject, predicate, obj in _triples(data_graph))
 
     try:
         _, results_graph, _ = pyshacl.validate(
@@ -83,27 +85,32 @@ def validate(
     return ValidationReport(read_results(results_graph, shapes))
 
 
+def _triples(data_graph: rdflib.Graph) -> Iterable[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]:
+    """Return the triples of a graph, or of every named graph of a dataset, merged."""
+    if isinstance(data_graph, rdflib.ConjunctiveGraph):
+        return ((subject, predicate, obj) for subject, predicate, obj, _ in data_graph.quads((None, None, None, None)))
+    return data_graph.triples((None, None, None))
+
+
 def read_results(results_graph: rdflib.Graph, shapes: rdflib.Graph | None = None) -> list[ValidationResult]:
     """Read every ``sh:ValidationResult`` of a pySHACL results graph, sorted for stable output.
 
     Two constraints of one property shape can fail on the same value, because a
     wrong datatype also fails ``sh:minInclusive``. Such results share the shape's
-    message, so they are reported once. A result of a blank-node property shape names
-    the node shape that contains it as its source shape, found in ``shapes``.
+    message, so they are reported once. A result of a blank-node property shape
+    names the node shape that contains it in ``shapes`` as its source shape.
     """
     results: dict[tuple, ValidationResult] = {}
     for node in results_graph.subjects(RDF.type, SH.ValidationResult):
         message = results_graph.value(node, SH.resultMessage)
-        result = (
-            ValidationResult(
-                focus_node=results_graph.value(node, SH.focusNode),
-                path=render_path(results_graph, results_graph.value(node, SH.resultPath)),
-                value=results_graph.value(node, SH.value),
-                message=str(message) if message is not None else "",
-                severity=results_graph.value(node, SH.resultSeverity) or SH.Violation,
-                source_shape=_named_shape(results_graph.value(node, SH.sourceShape), shapes),
-                constraint=results_graph.value(node, SH.sourceConstraintComponent),
-            )
+        result = ValidationResult(
+            focus_node=results_graph.value(node, SH.focusNode),
+            path=render_path(results_graph, results_graph.value(node, SH.resultPath)),
+            value=results_graph.value(node, SH.value),
+            message=str(message) if message is not None else "",
+            severity=results_graph.value(node, SH.resultSeverity) or SH.Violation,
+            source_shape=_named_shape(results_graph.value(node, SH.sourceShape), shapes),
+            constraint=results_graph.value(node, SH.sourceConstraintComponent),
         )
         key = (result.severity, result.message, result.focus_node, str(result.path), result.value, result.source_shape)
         results.setdefault(key, result)
