@@ -284,11 +284,11 @@ def test_identity_and_service_level_claims(claim, kind):
     certification_only = _policy_for(auditor.did)
 
     ok, reason = CredentialChecker(trusted, credentials, now=NOW, store=_identity_and_sla_store())(claim)
-    refused, refusal = CredentialChecker(certification_only, credentials, now=NOW, store=_identity_and_sla_store())(claim)
+    rejected, rejection = CredentialChecker(certification_only, credentials, now=NOW, store=_identity_and_sla_store())(claim)
 
     assert ok, reason
-    assert not refused
-    assert "issuer trusted failed" in refusal
+    assert not rejected
+    assert "issuer trusted failed" in rejection
 
 
 def test_load_credentials_from_files(tmp_path):
