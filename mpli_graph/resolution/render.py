@@ -15,7 +15,7 @@ from mpli_graph.resolution.result import Resolution
 __all__ = ["render_table"]
 
 _MARKS = {"satisfied": "ok", "violated": "NO", "unknown": "??"}
-_KEY_KINDS = ("minimum", "maximum", "set", "capability")
+_KEY_KINDS = ("minimum", "maximum", "set")
 
 
 def render_table(resolution: Resolution, *, top: int = 10, near_misses: int = 5) -> str:

@@ -91,7 +91,7 @@ class Resolution:
 
         for result in self.results:
             match = BNode()
-            graph.add((resolution, MPLI.match, match))
+            graph.add((resolution, MPLI.resultMatch, match))
             graph.add((match, RDF.type, MPLI.Match))
             graph.add((match, MPLI.matchedOffering, URIRef(result.offering)))
             graph.add((match, MPLI.rank, Literal(result.rank, datatype=XSD.integer)))
