@@ -7,5 +7,6 @@ The modules follow the standards one concept each: :mod:`canonicalize` (RDFC-1.0
 Gaia-X variants), :mod:`gaiax` (``gx:integrity`` hashes), :mod:`status_list`
 (Bitstring Status List), :mod:`validity` (VCDM 2.0 structure and validity period),
 :mod:`policy` (trusted issuers per claim kind), :mod:`verify` (one entry point for
-any secured credential) and :mod:`claims` (the checker that the resolver calls).
+any secured credential), :mod:`claims` (the checker that the resolver calls),
+:mod:`manifest_credential` (a provider manifest as a credential) and :mod:`errors`.
 """
