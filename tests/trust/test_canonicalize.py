@@ -11,7 +11,7 @@ from mpli_graph.trust import canonicalize
 from mpli_graph.trust.canonicalize import canonicalize_nquads
 from mpli_graph.trust.errors import CanonicalizationLimitError
 
-from trust_fixtures import FIXTURES
+from .trust_fixtures import FIXTURES
 
 SUITE = FIXTURES / "rdf-canon-tests" / "tests"
 

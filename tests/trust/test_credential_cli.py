@@ -10,7 +10,7 @@ import pytest
 
 from mpli_graph.cli import main
 
-from trust_fixtures import FIXTURES
+from .trust_fixtures import FIXTURES
 
 UNSIGNED = {
     "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],

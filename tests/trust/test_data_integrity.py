@@ -14,7 +14,7 @@ from mpli_graph.trust.errors import DroppedTermsError, MalformedCredentialError,
 from mpli_graph.trust.keys import generate_key, private_key_from_multibase
 from mpli_graph.trust.multibase import base58_encode, multibase_decode
 
-from trust_fixtures import load_json, read_text
+from .trust_fixtures import load_json, read_text
 
 # (folder, file suffix, hash) of each W3C vector: signed<suffix>.json, canonDoc<suffix>.txt, ...
 VECTORS = [

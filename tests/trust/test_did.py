@@ -11,7 +11,7 @@ from mpli_graph.trust.jose import LOIRE_NOTARY, sign_vc_jwt
 from mpli_graph.trust.keys import PrivateKey, generate_key
 from mpli_graph.trust.verify import verify_credential
 
-from trust_fixtures import load_json
+from .trust_fixtures import load_json
 
 
 def test_did_key_of_vector_resolves_to_multikey():

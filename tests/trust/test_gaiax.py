@@ -10,7 +10,7 @@ from mpli_graph.trust.errors import MalformedCredentialError, VerificationError
 from mpli_graph.trust.gaiax import check_integrity, integrity_entries, integrity_of
 from mpli_graph.trust.jcs import canonicalize_json
 
-from trust_fixtures import load_json
+from .trust_fixtures import load_json
 
 SEPTEMBER = "gaia-x/tagus-compliance-vc_2023-09-19_delta-dao.json"
 OCTOBER = "gaia-x/tagus-compliance-vc_2023-10-17_delta-dao.json"

@@ -26,7 +26,7 @@ from mpli_graph.trust.keys import generate_key
 from mpli_graph.trust.multibase import base64url_decode, base64url_encode
 from mpli_graph.trust.validity import check_data_model
 
-from trust_fixtures import load_json, read_text
+from .trust_fixtures import load_json, read_text
 
 CREDENTIAL = {
     "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],

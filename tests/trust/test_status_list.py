@@ -13,7 +13,7 @@ from mpli_graph.trust.multibase import base64url_decode
 from mpli_graph.trust.status_list import MINIMUM_BITS, Bitstring, check_status, status_entries, status_list_credential
 from mpli_graph.trust.verify import verify_credential
 
-from trust_fixtures import load_json
+from .trust_fixtures import load_json
 
 
 def test_spec_example_list_is_16_kib_of_zeros():

@@ -20,7 +20,7 @@ from mpli_graph.trust.keys import generate_key
 from mpli_graph.trust.validity import check_data_model
 from mpli_graph.trust.verify import verify_credential
 
-from trust_fixtures import FIXTURES
+from .trust_fixtures import FIXTURES
 
 INPUT = FIXTURES / "vc-data-model-2.0-test-suite" / "tests" / "input"
 FIXTURE_PATHS = sorted(INPUT.glob("*.json")) + sorted((INPUT / "names-and-descriptions").glob("*.json"))
