@@ -102,8 +102,11 @@ class QueryRunner:
             started = time.monotonic()
             try:
                 work(output)
-            except BaseException as error:  # noqa: BLE001 - handed to the waiting thread
-                outcome["error"] = error
+            except (MpliError, OutputLimitReached) as error:
+                outcome["error"] = _detached(error)
+            except Exception as error:  # noqa: BLE001 - logged here, answered as a query failure
+                logger.exception("%s failed in its worker thread", description)
+                outcome["error"] = MpliError(f"the {description} failed while running: {error}")
             finally:
                 self._slots.release()
                 if output.abandoned.is_set():
@@ -136,6 +139,24 @@ class QueryRunner:
         if error is not None:
             raise error
         return output.getvalue()
+
+
+def _detached(error: BaseException) -> BaseException:
+    """Drop the tracebacks of ``error`` and its chained errors, in the worker thread.
+
+    pyoxigraph result objects may only be freed on the thread that made them; a
+    traceback handed to another thread would keep them alive in its frames.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.__traceback__ = None
+        pending.extend([current.__cause__, current.__context__])
+    return error
 
 
 def check_body_size(length: int | None, max_bytes: int) -> None:
