@@ -12,9 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from mpli_graph.errors import QuerySyntaxError
+
+PN_CHAR = r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF-]"
+PN_LOCAL_CHAR = r"(?:[A-Za-z0-9_:%\u00B7\u00C0-\uFFFF-]|\\[_~.!$&'()*+,;=/?#@%-])"
+PNAME_PATTERN = (
+    rf"(?:[A-Za-z\u00C0-\uFFFF](?:[A-Za-z0-9_.\u00B7\u00C0-\uFFFF-]*{PN_CHAR})?)?:"
+    rf"(?:{PN_LOCAL_CHAR}(?:(?:{PN_LOCAL_CHAR}|\.)*{PN_LOCAL_CHAR})?)?"
+)
+"""A prefixed name; like the SPARQL grammar, neither part may end with a dot."""
 
 TOKEN_PATTERNS = [
     ("WS", r"\s+"),
@@ -25,14 +34,15 @@ TOKEN_PATTERNS = [
     ("STRING", r"'(?:[^'\\\n\r]|\\.)*'"),
     ("STRING", r'"(?:[^"\\\n\r]|\\.)*"'),
     ("VAR", r"[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+"),
-    ("BNODE", r"_:[A-Za-z0-9_\u00B7\u00C0-\uFFFF.-]*"),
-    ("PNAME", r"(?:[A-Za-z\u00C0-\uFFFF][A-Za-z0-9_\u00B7\u00C0-\uFFFF.-]*)?:(?:[A-Za-z0-9_:%.\u00B7\u00C0-\uFFFF-]|\\[_~.!$&'()*+,;=/?#@%-])*"),
+    ("BNODE", r"_:[A-Za-z0-9_\u00B7\u00C0-\uFFFF](?:[A-Za-z0-9_.\u00B7\u00C0-\uFFFF-]*[A-Za-z0-9_\u00B7\u00C0-\uFFFF-])?"),
+    ("PNAME", PNAME_PATTERN),
     ("LANGTAG", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
     ("NUMBER", r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"),
     ("NAME", r"[A-Za-z_][A-Za-z0-9_]*"),
     ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;*+\-/!=<>^|]"),
 ]
 TOKEN_RE = re.compile("|".join(f"(?P<{kind}{i}>{rx})" for i, (kind, rx) in enumerate(TOKEN_PATTERNS)))
+GROUP_KINDS = {f"{kind}{i}": kind for i, (kind, _) in enumerate(TOKEN_PATTERNS)}
 UCHAR_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 UNSAFE_FILTER_NAMES = frozenset({"EXISTS", "RAND", "NOW", "BNODE", "UUID", "STRUUID"})
@@ -41,8 +51,7 @@ UNSAFE_FILTER_NAMES = frozenset({"EXISTS", "RAND", "NOW", "BNODE", "UUID", "STRU
 GROUP_KEYWORDS = frozenset({"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "UNION", "FILTER", "BIND", "VALUES"})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One lexical token: its kind, its text and its character span."""
 
     kind: str
@@ -70,6 +79,10 @@ class ServiceBlock:
     variables: list[str]
     certain_variables: set[str]
     filters: list[str] = field(default_factory=list)
+    path: tuple[tuple[int, int], ...] = ()
+    """Where the block sits: for each enclosing group, its (chain, branch) in
+    its parent group. Group patterns joined by UNION share a chain and differ
+    in branch."""
 
 
 @dataclass
@@ -93,6 +106,25 @@ class ParsedQuery:
             if token.kind == "VAR" and not block.start <= token.start < block.end
         }
 
+    def variables_joined(self, block: ServiceBlock) -> set[str]:
+        """Return the variables whose values outside a block can affect the answer.
+
+        These are the variables used outside every SERVICE block, and those
+        of other blocks that may be joined with this one. A block in another
+        branch of the same UNION is never joined with it, so its variables do
+        not count.
+        """
+        spans = [(other.start, other.end) for other in self.services]
+        found = {
+            token.text[1:]
+            for token in self.tokens
+            if token.kind == "VAR" and not any(start <= token.start < end for start, end in spans)
+        }
+        for other in self.services:
+            if other is not block and not in_other_branch(block.path, other.path):
+                found.update(other.variables)
+        return found
+
     def replace_services(self, replacements: dict[int, str]) -> str:
         """Return the query text with each SERVICE block replaced by its new text."""
         parts = []
@@ -105,25 +137,56 @@ class ParsedQuery:
         return "".join(parts)
 
 
+def in_other_branch(first: tuple[tuple[int, int], ...], second: tuple[tuple[int, int], ...]) -> bool:
+    """Return True if two blocks lie in different branches of one UNION."""
+    for (first_chain, first_branch), (second_chain, second_branch) in zip(first, second):
+        if (first_chain, first_branch) != (second_chain, second_branch):
+            return first_chain == second_chain
+    return False
+
+
+@dataclass
+class GroupFrame:
+    """Parser state for one open group: its current element chain and branch."""
+
+    chain: int = 0
+    branch: int = 0
+    after_union: bool = False
+
+    def enter_group(self) -> tuple[int, int]:
+        """Return the (chain, branch) of a nested group that starts here."""
+        if self.after_union:
+            self.branch += 1
+        else:
+            self.chain += 1
+            self.branch = 0
+        self.after_union = False
+        return self.chain, self.branch
+
+    def enter_element(self) -> tuple[int, int]:
+        """Return the (chain, branch) of an element that is not a group, such as SERVICE."""
+        self.chain += 1
+        self.branch = 0
+        self.after_union = False
+        return self.chain, self.branch
+
+
 def tokenize(text: str) -> list[Token]:
     """Split SPARQL text into tokens, dropping white space and comments."""
     tokens = []
     position = 0
-    while position < len(text):
-        match = TOKEN_RE.match(text, position)
-        if match is None:
-            line = text.count("\n", 0, position) + 1
-            column = position - (text.rfind("\n", 0, position) + 1) + 1
-            raise QuerySyntaxError(f"unexpected character {text[position]!r}", line, column)
+    for match in TOKEN_RE.finditer(text):
+        if match.start() != position:
+            break
+        kind = GROUP_KINDS[match.lastgroup]
+        position = match.end()
+        if kind != "WS" and kind != "COMMENT":
+            tokens.append(Token(kind, match.group(), match.start(), position))
 
-        kind = re.sub(r"\d+$", "", match.lastgroup or "")
-        value = match.group()
-        if kind in ("PNAME", "BNODE") and value.endswith(".") and len(value) > 1:
-            value = value.rstrip(".")
-        end = position + len(value)
-        if kind not in ("WS", "COMMENT"):
-            tokens.append(Token(kind, value, position, end))
-        position = end
+    if position < len(text):
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise QuerySyntaxError(f"unexpected character {text[position]!r}", line, column)
     return tokens
 
 
@@ -302,21 +365,33 @@ def parse_query(text: str) -> ParsedQuery:
         raise QuerySyntaxError("no query form found: the query must be a SELECT, CONSTRUCT, ASK or DESCRIBE")
 
     enclosing: list[int] = []
+    frames: list[GroupFrame] = []
+    path: list[tuple[int, int]] = []
     services: list[ServiceBlock] = []
     index = body_index
     while index < len(tokens):
         token = tokens[index]
         if token.kind == "PUNCT" and token.text == "{":
+            path.append(frames[-1].enter_group() if frames else (0, 0))
+            frames.append(GroupFrame())
             enclosing.append(index)
         elif token.kind == "PUNCT" and token.text == "}":
             if enclosing:
                 enclosing.pop()
+                frames.pop()
+                path.pop()
+        elif token.keyword == "UNION" and frames:
+            frames[-1].after_union = True
         elif token.keyword == "SERVICE":
             block, index = read_service(tokens, index, text, prefixes, base, len(services))
+            if frames:
+                block.path = (*path, frames[-1].enter_element())
             if enclosing:
                 block.filters = pushable_filters(tokens, enclosing[-1], block, text)
             services.append(block)
             continue
+        elif frames:
+            frames[-1].after_union = False
         index += 1
 
     return ParsedQuery(text, tokens, prologue, prefixes, base, form, select_star, services)

@@ -36,13 +36,14 @@ class BlockPlan:
 def projection_for(parsed: ParsedQuery, block: ServiceBlock) -> list[str] | None:
     """Return the block variables the rest of the query uses, or None for all of them.
 
-    A variable that occurs nowhere else in the query cannot change the answer
-    unless the query projects ``*``, so the member need not send it. The
-    member still sends one solution per match, so counts stay the same.
+    A variable that occurs nowhere else in the query, or only in blocks of
+    other UNION branches, cannot change the answer unless the query projects
+    ``*``, so the member need not send it. The member still sends one
+    solution per match, so counts stay the same.
     """
     if parsed.select_star or not block.variables:
         return None
-    used = parsed.variables_outside(block)
+    used = parsed.variables_joined(block)
     needed = [name for name in block.variables if name in used]
     return needed or None
 

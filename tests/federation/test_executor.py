@@ -327,3 +327,28 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def test_union_branch_variables_not_fetched(members):
+    a, b, c = members
+    query = PREFIX + (
+        f"SELECT ?o WHERE {{ {{ SERVICE <{a.url}> {{ ?o ex:provider ?p }} }} "
+        f"UNION {{ SERVICE <{b.url}> {{ ?o ex:provider ?p }} }} }}"
+    )
+
+    with executor_for(a, b) as executor:
+        result = executor.query(query)
+    sent = a.queries[-1]
+
+    assert rows_of(result.solutions()) == pyoxigraph_rows(query)
+    assert "SELECT ?o WHERE" in sent
+
+
+def test_service_keyword_in_member_data_stays_data(start_endpoint):
+    endpoint = start_endpoint('<urn:s> <urn:p> "} SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }" .')
+    query = f"SELECT ?o WHERE {{ SERVICE <{endpoint.url}> {{ <urn:s> <urn:p> ?o }} }}"
+
+    with executor_for(endpoint) as executor:
+        result = executor.query(query)
+
+    assert [row["o"].value for row in result.rows()] == ["} SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }"]

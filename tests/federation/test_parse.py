@@ -126,3 +126,23 @@ def test_unexpected_character_reports_position():
 def test_not_a_query_raises():
     with pytest.raises(QuerySyntaxError, match="no query form"):
         parse_query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+
+
+def test_union_branches_do_not_join():
+    query = (
+        "SELECT ?o WHERE { { SERVICE <http://127.0.0.1:1/a> { ?o ?p ?provider } } UNION "
+        "{ SERVICE <http://127.0.0.1:1/b> { ?o ?p ?provider } } "
+        "OPTIONAL { SERVICE <http://127.0.0.1:1/c> { ?o ?q ?price } } }"
+    )
+    parsed = parse_query(query)
+    a, b, c = parsed.services
+
+    assert parsed.variables_joined(a) == {"o", "q", "price"}
+    assert parsed.variables_joined(c) == {"o", "p", "provider"}
+
+
+def test_sequence_of_groups_joins():
+    query = "SELECT ?o WHERE { { SERVICE <http://127.0.0.1:1/a> { ?o ?p ?x } } { SERVICE <http://127.0.0.1:1/b> { ?o ?q ?x } } }"
+    a, b = parse_query(query).services
+
+    assert "x" in parse_query(query).variables_joined(a)
