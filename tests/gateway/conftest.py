@@ -25,6 +25,7 @@ PROVIDER_MANIFEST = EXAMPLES_DIR / "providers" / "hetzner-cloud.ttl"
 MARKETPLACE_MANIFESTS = (
     EXAMPLES_DIR / "providers" / "hetzner-cloud.ttl",
     EXAMPLES_DIR / "providers" / "cloud-and-heat.ttl",
+    EXAMPLES_DIR / "providers" / "ionos-cloud.ttl",
 )
 
 CONSUMER_MANIFEST = """
@@ -129,7 +130,7 @@ def fresh_provider(tmp_path: Path) -> Iterator[RunningGateway]:
 
 @pytest.fixture(scope="session")
 def marketplace() -> Iterator[RunningGateway]:
-    """Serve a marketplace over two real provider manifests."""
+    """Serve a marketplace over three real provider manifests."""
     config = GatewayConfig(role="marketplace", providers=MARKETPLACE_MANIFESTS, admin_token=ADMIN_TOKEN)
     app = create_app(config)
     with serve(app) as url:

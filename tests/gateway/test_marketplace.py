@@ -1,0 +1,215 @@
+"""The marketplace REST API: providers, offerings, validate, resolve, OpenAPI, the HTML page."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+
+import pyoxigraph
+import pytest
+from openapi_spec_validator import validate as validate_openapi
+
+from mpli_graph.manifest import parse_data
+from mpli_graph.resolution import resolve
+from tests.gateway.conftest import CONSUMER_MANIFEST, RunningGateway, http
+
+HETZNER = "https://w3id.org/mpli/catalog/hetzner-cloud/provider"
+CLOUD_AND_HEAT = "https://w3id.org/mpli/catalog/cloud-and-heat/provider"
+IONOS = "https://w3id.org/mpli/catalog/ionos-cloud/provider"
+
+
+def get_json(gateway: RunningGateway, path: str, **parameters: str):
+    query = f"?{urllib.parse.urlencode(parameters)}" if parameters else ""
+    reply = http("GET", f"{gateway.url}{path}{query}")
+    return reply.status, json.loads(reply.body)
+
+
+def count_offerings(gateway: RunningGateway, where: str) -> int:
+    query = f"PREFIX mpli: <https://w3id.org/mpli#> SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {where} }}"
+    graphs = [pyoxigraph.NamedNode(graph) for graph in gateway.state.backend.graph_names()]
+    rows = gateway.state.backend.store.query(query, default_graph=graphs)
+    return int(next(iter(rows))["n"].value)
+
+
+def test_providers_lists_every_manifest(marketplace: RunningGateway) -> None:
+    status, body = get_json(marketplace, "/providers")
+    assert status == 200
+    by_iri = {item["iri"]: item for item in body["items"]}
+    assert set(by_iri) == {HETZNER, CLOUD_AND_HEAT, IONOS}
+    assert body["total"] == 3
+    assert by_iri[HETZNER]["label"] == "Hetzner Cloud"
+    assert by_iri[HETZNER]["offerings"] == count_offerings(marketplace, f"?o mpli:offeredBy <{HETZNER}>")
+
+
+def test_offerings_total_and_paging(marketplace: RunningGateway) -> None:
+    everything = count_offerings(marketplace, "?o mpli:offeredBy ?p")
+    status, first = get_json(marketplace, "/offerings", limit="5")
+    assert status == 200
+    assert first["total"] == everything
+    assert len(first["items"]) == 5
+    _, second = get_json(marketplace, "/offerings", limit="5", offset="5")
+    assert {item["iri"] for item in first["items"]}.isdisjoint(item["iri"] for item in second["items"])
+    _, beyond = get_json(marketplace, "/offerings", offset=str(everything))
+    assert beyond["items"] == []
+    assert beyond["total"] == everything
+
+
+def test_offerings_filters(marketplace: RunningGateway) -> None:
+    _, by_provider = get_json(marketplace, "/offerings", provider=CLOUD_AND_HEAT, limit="500")
+    assert by_provider["total"] == count_offerings(marketplace, f"?o mpli:offeredBy <{CLOUD_AND_HEAT}>")
+    assert {item["provider"] for item in by_provider["items"]} == {CLOUD_AND_HEAT}
+
+    _, compute = get_json(marketplace, "/offerings", type="ComputeOffering", min_vcpu="8", limit="500")
+    expected = count_offerings(
+        marketplace, "?o a mpli:ComputeOffering ; mpli:offeredBy ?p ; mpli:vcpuCount ?v FILTER(?v >= 8)"
+    )
+    assert compute["total"] == expected
+    assert all(item["vcpuCount"] >= 8 for item in compute["items"])
+    assert all("ComputeOffering" in item["types"] for item in compute["items"])
+
+    _, germany = get_json(marketplace, "/offerings", country="deu", limit="500")
+    assert germany["total"] > 0
+    assert all("DEU" in item["countries"] for item in germany["items"])
+    _, nowhere = get_json(marketplace, "/offerings", country="ATA")
+    assert nowhere["total"] == 0
+
+
+def test_type_filter_follows_subclasses(marketplace: RunningGateway) -> None:
+    _, storage = get_json(marketplace, "/offerings", type="StorageOffering", limit="500")
+    _, files = get_json(marketplace, "/offerings", type="FileStorageOffering", limit="500")
+    assert files["total"] == count_offerings(marketplace, "?o a mpli:FileStorageOffering ; mpli:offeredBy ?p")
+    assert files["total"] > 0
+    assert storage["total"] == files["total"]
+    assert all(item["types"] == ["FileStorageOffering"] for item in storage["items"])
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"limit": "0"},
+        {"limit": "501"},
+        {"offset": "-1"},
+        {"limit": "ten"},
+        {"min_vcpu": "many"},
+        {"min_vcpu": "-2"},
+        {"min_vcpu": "NaN"},
+        {"country": "Germany"},
+        {"type": "Compute Offering"},
+        {"provider": "not an iri"},
+    ],
+)
+def test_offerings_bad_parameters_give_400(marketplace: RunningGateway, parameters: dict[str, str]) -> None:
+    status, body = get_json(marketplace, "/offerings", **parameters)
+    assert status == 400
+    assert body["error"] == "InputError"
+    name = next(iter(parameters))
+    assert name in body["message"]
+
+
+def test_offering_by_id(marketplace: RunningGateway) -> None:
+    _, page = get_json(marketplace, "/offerings", provider=HETZNER, limit="1")
+    item = page["items"][0]
+    status, detail = get_json(marketplace, item["href"])
+    assert status == 200
+    assert detail["iri"] == item["iri"]
+    assert detail["properties"]["https://w3id.org/mpli#offeredBy"] == [HETZNER]
+
+
+@pytest.mark.parametrize("identifier", ["nothing", "aHR0cHM6Ly9leGFtcGxlLm9yZy9ub25l", "%F0%9F%98%80"])
+def test_missing_offering_gives_404(marketplace: RunningGateway, identifier: str) -> None:
+    status, body = get_json(marketplace, f"/offerings/{identifier}")
+    assert status == 404
+    assert body["error"] == "NotFoundError"
+
+
+def test_resolve_matches_direct_call(marketplace: RunningGateway) -> None:
+    reply = http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert reply.status == 200
+    served = json.loads(reply.body)
+
+    consumer = parse_data(CONSUMER_MANIFEST, "turtle", "consumer")
+    direct = resolve(marketplace.state.manifest_store, consumer).to_json()
+    assert served == json.loads(json.dumps(direct))
+    assert served["offering_count"] == count_offerings(marketplace, "?o mpli:offeredBy ?p")
+    assert served["compatible_count"] > 0
+
+    again = http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert again.body == reply.body
+
+
+def test_resolve_top_and_json_ld(marketplace: RunningGateway) -> None:
+    jsonld = pyoxigraph.serialize(
+        pyoxigraph.parse(CONSUMER_MANIFEST, format=pyoxigraph.RdfFormat.TURTLE), format=pyoxigraph.RdfFormat.JSON_LD
+    )
+    reply = http(
+        "POST", f"{marketplace.url}/resolve?top=2", jsonld, {"Content-Type": "application/ld+json"}
+    )
+    assert reply.status == 200
+    body = json.loads(reply.body)
+    assert len(body["results"]) == 2
+    assert [result["rank"] for result in body["results"]] == [1, 2]
+
+
+def test_resolve_rejects_bad_input(marketplace: RunningGateway) -> None:
+    bad_syntax = http("POST", f"{marketplace.url}/resolve", "@prefix broken", {"Content-Type": "text/turtle"})
+    assert bad_syntax.status == 400
+    assert json.loads(bad_syntax.body)["error"] == "RdfSyntaxError"
+    wrong_type = http("POST", f"{marketplace.url}/resolve", "<a> <b> <c> .", {"Content-Type": "application/n-triples"})
+    assert wrong_type.status == 415
+    no_consumer = http(
+        "POST", f"{marketplace.url}/resolve", "<https://example.org/a> <https://example.org/b> <https://example.org/c> .",
+        {"Content-Type": "text/turtle"},
+    )
+    assert no_consumer.status == 400
+    bad_top = http("POST", f"{marketplace.url}/resolve?top=0", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert bad_top.status == 400
+
+
+def test_validate_returns_report(marketplace: RunningGateway) -> None:
+    good = http("POST", f"{marketplace.url}/validate", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert good.status == 200
+    assert json.loads(good.body)["conforms"] is True
+
+    broken = CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4")
+    bad = http("POST", f"{marketplace.url}/validate", broken, {"Content-Type": "text/turtle"})
+    assert bad.status == 200
+    report = json.loads(bad.body)
+    assert report["conforms"] is False
+    assert report["counts"]["Violation"] >= 1
+    assert any(result["path"] == "<https://w3id.org/mpli#value>" for result in report["results"])
+
+
+def test_marketplace_sparql_over_all_manifests(marketplace: RunningGateway) -> None:
+    query = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/mpli#Provider> }"
+    reply = http(
+        "GET", f"{marketplace.url}/sparql?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "3"
+
+
+def test_openapi_document_is_valid(marketplace: RunningGateway) -> None:
+    status, document = get_json(marketplace, "/openapi.json")
+    assert status == 200
+    assert document["openapi"].startswith("3.1")
+    validate_openapi(document)
+    for path in ["/resolve", "/validate", "/providers", "/offerings", "/offerings/{id}"]:
+        assert path in document["paths"]
+
+
+def test_index_page(marketplace: RunningGateway) -> None:
+    reply = http("GET", f"{marketplace.url}/")
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("text/html")
+    assert b'<form id="query-form">' in reply.body
+    assert b'<form id="resolve-form">' in reply.body
+
+
+def test_unknown_route_and_method_give_json(marketplace: RunningGateway) -> None:
+    status, body = get_json(marketplace, "/no-such-page")
+    assert status == 404
+    assert body["error"] == "NotFound"
+    reply = http("DELETE", f"{marketplace.url}/providers")
+    assert reply.status == 405
+    assert "GET" in reply.headers["Allow"]
+    assert json.loads(reply.body)["error"] == "MethodNotAllowed"
