@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -65,6 +66,8 @@ _FORMATS_BY_SUFFIX = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
 }
+
+_QUERY_ERROR_POSITION = re.compile(r"error at (\d+):(\d+): (.*)")
 
 _METADATA_QUERY = f"""
 PREFIX prov: <{PROV}>
@@ -369,8 +372,13 @@ def _position_of(error: SyntaxError) -> tuple[int | None, int | None]:
 
 
 def _query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
+    # pyoxigraph 0.5 writes the position into the message: "error at 1:26: expected ...".
+    text = str(error).splitlines()[0]
+    match = _QUERY_ERROR_POSITION.match(text)
+    if match:
+        return QuerySyntaxError(match.group(3), int(match.group(1)), int(match.group(2)))
     line, column = _position_of(error)
-    return QuerySyntaxError(str(error).splitlines()[0], line, column)
+    return QuerySyntaxError(text, line, column)
 
 
 def _checked_iri(iri: str) -> str:
