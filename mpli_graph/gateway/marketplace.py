@@ -1,8 +1,9 @@
 """The marketplace's JSON REST API: resolve, validate, providers and offerings.
 
 ``POST /resolve`` takes a consumer manifest (Turtle or JSON-LD, by
-``Content-Type``) and returns the JSON that ``mpli resolve --format json``
-prints for the same manifest and store. ``POST /validate`` returns the SHACL
+``Content-Type``), validates it like ``mpli resolve`` does (422 with the
+report when it does not conform) and returns the JSON that
+``mpli resolve --format json`` prints for the same manifest and store. ``POST /validate`` returns the SHACL
 report of any manifest. ``GET /providers`` and ``GET /offerings`` list what the
 loaded manifests describe; ``GET /offerings/{id}`` shows one offering with
 all its properties. The OpenAPI 3.1 document at ``/openapi.json`` describes
@@ -15,8 +16,8 @@ import json
 
 from flask import Blueprint, Response, request
 
-from mpli_graph.errors import InputError
-from mpli_graph.gateway.documents import request_format, validation_report
+from mpli_graph.errors import InputError, UnsupportedFormatError
+from mpli_graph.gateway.documents import check_manifest, request_format, validation_report
 from mpli_graph.gateway.offerings import OfferingCatalogue, parse_filter
 from mpli_graph.gateway.state import gateway_state
 from mpli_graph.manifest import parse_data
@@ -28,8 +29,8 @@ CONSUMER_FORMATS = ("turtle", "json-ld")
 
 
 def json_response(body: object, status: int = 200) -> Response:
-    """Return ``body`` as a JSON response with sorted keys, so equal input gives equal bytes."""
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+    """Return ``body`` as JSON written the way ``mpli resolve --format json`` prints it."""
+    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
     return Response(text.encode("utf-8"), status=status, content_type="application/json")
 
 
@@ -60,12 +61,10 @@ def resolve_consumer() -> Response:
     state = gateway_state()
     data, rdf_format = request_format(state.config.max_body_bytes)
     if rdf_format not in CONSUMER_FORMATS:
-        from mpli_graph.errors import UnsupportedFormatError
-
         raise UnsupportedFormatError(
             f"a consumer manifest is accepted as text/turtle or application/ld+json, not {request.mimetype}"
         )
-    consumer = parse_data(data, rdf_format, "request body")
+    consumer = check_manifest(data, rdf_format, "consumer manifest", validate=True).graph
     resolution = resolve(state.manifest_store, consumer, top=_top_parameter())
     return json_response(resolution.to_json())
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.parse
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -11,7 +15,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from mpli_graph.manifest import parse_data
 from mpli_graph.resolution import resolve
-from tests.gateway.conftest import CONSUMER_MANIFEST, RunningGateway, http
+from tests.gateway.conftest import CONSUMER_MANIFEST, MARKETPLACE_MANIFESTS, RunningGateway, http
 
 HETZNER = "https://w3id.org/mpli/catalog/hetzner-cloud/provider"
 CLOUD_AND_HEAT = "https://w3id.org/mpli/catalog/cloud-and-heat/provider"
@@ -137,6 +141,19 @@ def test_resolve_matches_direct_call(marketplace: RunningGateway) -> None:
     assert again.body == reply.body
 
 
+def test_resolve_output_equals_cli(marketplace: RunningGateway, tmp_path: Path) -> None:
+    consumer_file = tmp_path / "consumer.ttl"
+    consumer_file.write_text(CONSUMER_MANIFEST, encoding="utf-8")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("MPLI_")}
+    command = [sys.executable, "-m", "mpli_graph.cli", "resolve", str(consumer_file), "--format", "json",
+               "--providers", *(str(path) for path in MARKETPLACE_MANIFESTS)]
+    printed = subprocess.run(command, capture_output=True, env=environment, timeout=300, check=False)
+    assert printed.returncode == 0, printed.stderr.decode("utf-8")
+
+    reply = http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert reply.body == printed.stdout
+
+
 def test_resolve_top_and_json_ld(marketplace: RunningGateway) -> None:
     jsonld = pyoxigraph.serialize(
         pyoxigraph.parse(CONSUMER_MANIFEST, format=pyoxigraph.RdfFormat.TURTLE), format=pyoxigraph.RdfFormat.JSON_LD
@@ -161,6 +178,12 @@ def test_resolve_rejects_bad_input(marketplace: RunningGateway) -> None:
         {"Content-Type": "text/turtle"},
     )
     assert no_consumer.status == 400
+    not_conforming = http(
+        "POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4"),
+        {"Content-Type": "text/turtle"},
+    )
+    assert not_conforming.status == 422
+    assert json.loads(not_conforming.body)["report"]["conforms"] is False
     bad_top = http("POST", f"{marketplace.url}/resolve?top=0", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
     assert bad_top.status == 400
 
