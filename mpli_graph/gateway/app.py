@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, Response, jsonify, request
 from pyoxigraph import RdfFormat
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mpli_graph.errors import ConflictError, InputError, NotConformingError
 from mpli_graph.gateway import graph_store, marketplace, provider, sparql
@@ -120,6 +121,9 @@ def create_app(config: GatewayConfig, manifest_store: ManifestStore | None = Non
         _load_providers(backend, config.providers)
 
     app = Flask("mpli_graph.gateway")
+    if config.trusted_proxies:
+        hops = config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = True
     app.extensions[EXTENSION_KEY] = GatewayState(

@@ -23,6 +23,8 @@ class GatewayConfig:
 
     ``role`` is ``provider`` (one manifest, SERVICE rejected) or ``marketplace``
     (many manifests, REST API). Sizes are in bytes and times in seconds.
+    ``trusted_proxies`` is the number of reverse proxies in front of the app whose
+    ``X-Forwarded-*`` headers are believed when building public URLs.
     """
 
     role: str = "provider"
@@ -38,6 +40,7 @@ class GatewayConfig:
     max_concurrent_queries: int = 4
     union_default_graph: bool = True
     cors_origin: str = "*"
+    trusted_proxies: int = 0
     page_size: int = 50
     max_page_size: int = 500
 
@@ -49,6 +52,8 @@ class GatewayConfig:
         for name in ("max_body_bytes", "max_result_bytes", "max_concurrent_queries", "page_size"):
             if getattr(self, name) <= 0:
                 raise InputError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.trusted_proxies < 0:
+            raise InputError(f"trusted_proxies must be 0 or more, got {self.trusted_proxies}")
         if self.query_timeout <= 0:
             raise InputError(f"query_timeout must be positive, got {self.query_timeout}")
 
@@ -79,6 +84,7 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "MPLI_MAX_CONCURRENT_QUERIES": "max_concurrent_queries",
     "MPLI_UNION_DEFAULT_GRAPH": "union_default_graph",
     "MPLI_CORS_ORIGIN": "cors_origin",
+    "MPLI_TRUSTED_PROXIES": "trusted_proxies",
 }
 
 

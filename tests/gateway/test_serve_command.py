@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -146,3 +147,31 @@ def test_serve_provider_needs_manifest() -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 2
     assert "--manifest" in stderr
+
+
+def test_wsgi_entry_point_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from mpli_graph.gateway.wsgi import create_app_from_environment
+
+    token_file = tmp_path / "token"
+    token_file.write_text("file-token\n", encoding="utf-8")
+    monkeypatch.setattr(logging.getLogger(), "handlers", [logging.NullHandler()])
+    monkeypatch.setenv("MPLI_ROLE", "provider")
+    monkeypatch.setenv("MPLI_MANIFEST", str(PROVIDER_MANIFEST))
+    monkeypatch.setenv("MPLI_ADMIN_TOKEN_FILE", str(token_file))
+    monkeypatch.setenv("MPLI_TRUSTED_PROXIES", "1")
+    app = create_app_from_environment()
+    client = app.test_client()
+
+    description = client.get("/sparql", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mpli.example.org"})
+    assert b"<https://mpli.example.org/sparql>" in description.data
+
+    denied = client.put("/rdf-graphs?default", data=b"x", headers={"Authorization": "Bearer other"})
+    assert denied.status_code == 401
+
+
+def test_wsgi_entry_point_needs_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mpli_graph.gateway.wsgi import create_app_from_environment
+
+    monkeypatch.delenv("MPLI_ROLE", raising=False)
+    with pytest.raises(InputError, match="MPLI_ROLE"):
+        create_app_from_environment()
