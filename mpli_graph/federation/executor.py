@@ -4,14 +4,17 @@ The executor
 
 1. parses the query and rejects any SERVICE IRI that is not a federation
    member before a single byte is sent (``SERVICE ?var`` ranges over the
-   members only, so a variable bound to any other IRI reaches nothing);
+   members only, so a variable bound to any other IRI reaches nothing), and
+   lets pyoxigraph check the query's syntax with every block left empty;
 2. builds one sub-query per member, with every block for that member, the
    block's pushable FILTERs and only the variables the rest of the query uses;
 3. sends the sub-queries concurrently over one pooled HTTP client, each with
    its member's time limit and the response size limit;
 4. replaces each SERVICE block by a VALUES block holding exactly the
    solutions the member returned, and runs the rewritten query (which has no
-   SERVICE left) in pyoxigraph, over an empty store or the one given.
+   SERVICE left) in pyoxigraph, over an empty store or the one given; a
+   query that is only a UNION of SERVICE blocks is answered by concatenating
+   the solutions instead (see :mod:`mpli_graph.federation.union`).
 
 A member that fails is reported in the result's ``sources``. By default its
 blocks contribute no solutions (``SERVICE SILENT`` blocks one empty solution,
@@ -40,6 +43,7 @@ from mpli_graph.federation.members import Federation
 from mpli_graph.federation.parse import ParsedQuery, parse_query
 from mpli_graph.federation.result import FederatedResult, SourceReport
 from mpli_graph.federation.transport import Solutions, Transport
+from mpli_graph.federation.union import concatenate, union_plan, validation_query
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +85,8 @@ class FederatedExecutor:
         """Run a federated query and return its answer with a report per member."""
         parsed = parse_query(text)
         plans = self.plan(parsed)
+        check_syntax(validation_query(parsed))
+        union = union_plan(parsed) if parsed.form == "SELECT" else None
 
         started = time.monotonic()
         fetched, reports = self.fetch(parsed.prologue, plans)
@@ -95,6 +101,9 @@ class FederatedExecutor:
         if failed and not self.partial:
             names = ", ".join(f"{report.endpoint} ({report.error})" for report in failed)
             raise LimitExceededError(f"federation members failed: {names}")
+
+        if union is not None and store is None:
+            return FederatedResult(parsed.form, concatenate(union, fetched), reports)
 
         local_query = parsed.replace_services(self.replacements(parsed, plans, fetched))
         payload = run_locally(local_query, parsed.form, store or ox.Store())
@@ -171,6 +180,16 @@ def local_pattern(silent: bool, solutions: Solutions | None, scope: str) -> str:
     if solutions is not None:
         return planning.values_group(solutions, scope)
     return planning.EMPTY_GROUP if silent else planning.NO_SOLUTIONS
+
+
+def check_syntax(query: str) -> None:
+    """Raise QuerySyntaxError if pyoxigraph rejects a query that has no SERVICE left."""
+    try:
+        result = ox.Store().query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            list(result)
+    except SyntaxError as error:
+        raise QuerySyntaxError(str(error)) from None
 
 
 def run_locally(query: str, form: str, store: ox.Store) -> bytes:

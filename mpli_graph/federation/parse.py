@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urljoin
 
@@ -97,6 +98,21 @@ class ParsedQuery:
     form: str
     select_star: bool
     services: list[ServiceBlock]
+    body_index: int = 0
+
+    @cached_property
+    def variables_outside_services(self) -> frozenset[str]:
+        """The variable names used outside every SERVICE block."""
+        names = set()
+        blocks = iter(self.services)
+        block = next(blocks, None)
+        for token in self.tokens:
+            while block is not None and token.start >= block.end:
+                block = next(blocks, None)
+            inside = block is not None and block.start <= token.start
+            if token.kind == "VAR" and not inside:
+                names.add(token.text[1:])
+        return frozenset(names)
 
     def variables_outside(self, block: ServiceBlock) -> set[str]:
         """Return the variable names used anywhere in the query outside a block."""
@@ -114,12 +130,7 @@ class ParsedQuery:
         branch of the same UNION is never joined with it, so its variables do
         not count.
         """
-        spans = [(other.start, other.end) for other in self.services]
-        found = {
-            token.text[1:]
-            for token in self.tokens
-            if token.kind == "VAR" and not any(start <= token.start < end for start, end in spans)
-        }
+        found = set(self.variables_outside_services)
         for other in self.services:
             if other is not block and not in_other_branch(block.path, other.path):
                 found.update(other.variables)
@@ -394,7 +405,7 @@ def parse_query(text: str) -> ParsedQuery:
             frames[-1].after_union = False
         index += 1
 
-    return ParsedQuery(text, tokens, prologue, prefixes, base, form, select_star, services)
+    return ParsedQuery(text, tokens, prologue, prefixes, base, form, select_star, services, body_index)
 
 
 def read_service(
