@@ -6,8 +6,8 @@ app serves every manifest it loaded, the same SPARQL endpoint over all of
 them, the REST API described at ``/openapi.json`` and an HTML page at ``/``.
 
 Each manifest loaded at start is parsed and validated first. A provider whose
-manifest does not conform does not start; a marketplace skips (and logs) a
-manifest that does not conform or whose provider another manifest describes.
+manifest does not conform does not start. A marketplace skips such a manifest
+with a warning, and also one whose provider another manifest already describes.
 """
 
 from __future__ import annotations

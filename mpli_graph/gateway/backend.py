@@ -1,4 +1,4 @@
-"""The graph store as the gateway sees it: query, read, replace and remove manifest graphs.
+"""The store operations that the gateway uses: query, read, replace and remove manifest graphs.
 
 :class:`GraphBackend` wraps a :class:`~mpli_graph.store.ManifestStore`, in
 which each manifest source is one named graph, beside a metadata graph and a
@@ -86,10 +86,10 @@ class GraphBackend:
     def published_triples(self, graph: str) -> list[Triple]:
         """Return the triples of ``graph`` with the literals exactly as they were loaded.
 
-        pyoxigraph's store keeps numeric literals by value, so ``"4.0"^^xsd:decimal``
-        comes back as ``"4"^^xsd:decimal``: a different RDF term. Documents loaded
-        through :meth:`replace_graph` keep their parsed triples for publishing, as long
-        as the store still holds that same content; other graphs come from the store.
+        pyoxigraph 0.5's store keeps ``xsd:decimal`` literals by value, so ``"4.0"^^xsd:decimal``
+        comes back as ``"4"^^xsd:decimal``, a different RDF term. Documents loaded
+        through :meth:`replace_graph` keep their parsed triples for publishing while
+        the store still contains that same content. Other graphs come from the store.
         """
         record = self.record(graph)
         published = self._published.get(graph)

@@ -4,9 +4,9 @@
 graph, ``POST`` adds triples to it and ``DELETE`` removes it; each write
 needs ``Authorization: Bearer <admin token>``, compared in constant time.
 A written manifest is parsed and validated against the SHACL shapes before
-anything changes: a syntax error gives 400, a non-conforming manifest 422
-with the validation report, and a valid one replaces the graph in one
-transaction (204, or 201 when the graph is new).
+anything changes. A syntax error gives 400 and a non-conforming manifest 422
+with the validation report. A valid manifest replaces the graph in one
+transaction and gets 204, or 201 when the graph is new.
 
 The target is ``?graph=IRI`` or ``?default``. At a provider endpoint,
 ``?default`` and the manifest's own graph IRI both name the one manifest;

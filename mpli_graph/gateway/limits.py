@@ -144,7 +144,7 @@ class QueryRunner:
 def _detached(error: BaseException) -> BaseException:
     """Drop the tracebacks of ``error`` and its chained errors, in the worker thread.
 
-    pyoxigraph result objects may only be freed on the thread that made them; a
+    pyoxigraph result objects may only be freed on the thread that made them. A
     traceback handed to another thread would keep them alive in its frames.
     """
     seen: set[int] = set()

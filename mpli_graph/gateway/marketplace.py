@@ -91,7 +91,7 @@ def list_providers() -> Response:
 def list_offerings() -> Response:
     """List offerings, filtered by provider, type, country and minimum vCPU count, one page at a time."""
     state = gateway_state()
-    wanted = parse_filter(
+    criteria = parse_filter(
         request.args.get("provider"),
         request.args.get("type"),
         request.args.get("country"),
@@ -101,7 +101,7 @@ def list_offerings() -> Response:
     offset = _integer_parameter("offset", 0, 0)
 
     catalogue = OfferingCatalogue(state.backend)
-    matching = catalogue.matching_offerings(wanted)
+    matching = catalogue.matching_offerings(criteria)
     page = catalogue.describe(matching[offset : offset + limit])
     return json_response({"total": len(matching), "limit": limit, "offset": offset, "items": page})
 

@@ -175,24 +175,24 @@ class OfferingCatalogue:
             )
         return providers
 
-    def matching_offerings(self, wanted: OfferingFilter) -> list[str]:
-        """Return the IRIs of the offerings that pass ``wanted``, sorted."""
+    def matching_offerings(self, criteria: OfferingFilter) -> list[str]:
+        """Return the IRIs of the offerings that pass ``criteria``, sorted."""
         blocks = ["?offering mpli:offeredBy ?provider ."]
         substitutions: dict[Variable, NamedNode | Literal] = {}
 
-        if wanted.provider is not None:
-            substitutions[Variable("wantedProvider")] = NamedNode(wanted.provider)
-            blocks.append("FILTER(?provider = ?wantedProvider)")
-        if wanted.type is not None:
-            substitutions[Variable("wantedType")] = NamedNode(MPLI + wanted.type)
+        if criteria.provider is not None:
+            substitutions[Variable("requestedProvider")] = NamedNode(criteria.provider)
+            blocks.append("FILTER(?provider = ?requestedProvider)")
+        if criteria.type is not None:
+            substitutions[Variable("requestedType")] = NamedNode(MPLI + criteria.type)
             blocks.append(
                 "?offering a ?type .\n"
-                f"FILTER(?type = ?wantedType || EXISTS {{ GRAPH <{VOCABULARY_GRAPH}> "
-                "{ ?type rdfs:subClassOf+ ?wantedType } })"
+                f"FILTER(?type = ?requestedType || EXISTS {{ GRAPH <{VOCABULARY_GRAPH}> "
+                "{ ?type rdfs:subClassOf+ ?requestedType } })"
             )
-        if wanted.min_vcpu is not None:
+        if criteria.min_vcpu is not None:
             substitutions[Variable("minimumVcpu")] = Literal(
-                str(wanted.min_vcpu), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+                str(criteria.min_vcpu), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
             )
             blocks.append("?offering mpli:vcpuCount ?vcpu .\nFILTER(?vcpu >= ?minimumVcpu)")
 
@@ -206,9 +206,9 @@ class OfferingCatalogue:
         )
         assert isinstance(rows, QuerySolutions)
         found = [row["offering"].value for row in rows if isinstance(row["offering"], NamedNode)]
-        if wanted.country is not None:
+        if criteria.country is not None:
             countries = self.countries()
-            found = [iri for iri in found if wanted.country in countries.get(iri, ())]
+            found = [iri for iri in found if criteria.country in countries.get(iri, ())]
         return found
 
     def countries(self) -> dict[str, frozenset[str]]:

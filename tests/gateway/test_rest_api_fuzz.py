@@ -1,4 +1,4 @@
-"""Schemathesis generates requests from /openapi.json; the REST API must never answer 5xx.
+"""Schemathesis generates requests from /openapi.json, and the REST API must never return a 5xx status.
 
 Schemathesis 4.32's own pytest integration (``from_fixture``) fails under
 pytest 9.2 with "'Function' object has no attribute '_nodeid'", so this test
