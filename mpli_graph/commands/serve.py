@@ -107,7 +107,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="publish one manifest at /.well-known/mpli with a read-only SPARQL endpoint",
     )
     provider.add_argument(
-        "--manifest", type=Path, help="the provider manifest file (required unless MPLI_MANIFEST is set)"
+        "--manifest",
+        type=Path,
+        help="the provider manifest file (required unless MPLI_MANIFEST is set)",
     )
     _add_common_options(provider)
 

@@ -53,7 +53,9 @@ def load_manifest_file(backend: GraphBackend, path: Path) -> str:
         raise InputError(f"{path}: cannot read the manifest: {error.strerror or error}") from None
     source = source_iri_for(path)
     checked = check_manifest(data, format_for_path(path), str(path), validate=True)
-    backend.replace_graph(source, checked.n_triples, RdfFormat.N_TRIPLES, checked.summary, origin=source)
+    backend.replace_graph(
+        source, checked.n_triples, RdfFormat.N_TRIPLES, checked.summary, origin=source
+    )
     return source
 
 
@@ -62,11 +64,15 @@ def manifest_files(paths: tuple[Path, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(item for item in path.iterdir() if item.suffix.lower() in MANIFEST_SUFFIXES))
+            found.extend(
+                sorted(item for item in path.iterdir() if item.suffix.lower() in MANIFEST_SUFFIXES)
+            )
         elif path.exists():
             found.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder; pass manifest files or folders that hold them")
+            raise InputError(
+                f"{path}: no such file or folder; pass manifest files or folders that hold them"
+            )
     return found
 
 
@@ -114,7 +120,9 @@ def create_app(config: GatewayConfig, manifest_store: ManifestStore | None = Non
     manifest_graph = None
     if config.role == "provider":
         if config.manifest is None:
-            raise InputError("a provider endpoint needs its manifest: pass --manifest FILE or set MPLI_MANIFEST")
+            raise InputError(
+                "a provider endpoint needs its manifest: pass --manifest FILE or set MPLI_MANIFEST"
+            )
         manifest_graph = load_manifest_file(backend, config.manifest)
         logger.info("serving manifest %s as graph <%s>", config.manifest, manifest_graph)
     else:

@@ -20,7 +20,13 @@ from typing import TypeVar
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, parse
 
 from mpli_graph.errors import NotFoundError
-from mpli_graph.store import METADATA_GRAPH, VOCABULARY_GRAPH, ManifestStore, SourceRecord, ValidationSummary
+from mpli_graph.store import (
+    METADATA_GRAPH,
+    VOCABULARY_GRAPH,
+    ManifestStore,
+    SourceRecord,
+    ValidationSummary,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +48,8 @@ class GraphBackend:
     def state_key(self) -> tuple[str, ...]:
         """Return a value that changes whenever any manifest source is loaded, replaced or removed."""
         return tuple(
-            f"{record.iri} {record.content_hash} {record.loaded_at}" for record in self.manifest_store.sources()
+            f"{record.iri} {record.content_hash} {record.loaded_at}"
+            for record in self.manifest_store.sources()
         )
 
     def memoize(self, name: str, compute: Callable[[], T]) -> T:
@@ -122,7 +129,10 @@ class GraphBackend:
         record = self.manifest_store.load_source(
             graph, data, format=rdf_format, origin=origin, validation=validation
         )
-        parsed = [Triple(quad.subject, quad.predicate, quad.object) for quad in parse(data, format=rdf_format)]
+        parsed = [
+            Triple(quad.subject, quad.predicate, quad.object)
+            for quad in parse(data, format=rdf_format)
+        ]
         self._published[graph] = (record.content_hash, parsed)
         self.manifest_store.flush()
         logger.info("graph <%s> replaced: %d triples", graph, record.triple_count)

@@ -48,7 +48,9 @@ class GatewayConfig:
         if self.role not in ROLES:
             raise InputError(f"unknown gateway role {self.role!r}; use one of: {', '.join(ROLES)}")
         if not 0 <= self.port <= 65535:
-            raise InputError(f"port {self.port} is out of range; use 0 to 65535 (0 picks a free port)")
+            raise InputError(
+                f"port {self.port} is out of range; use 0 to 65535 (0 picks a free port)"
+            )
         for name in ("max_body_bytes", "max_result_bytes", "max_concurrent_queries", "page_size"):
             if getattr(self, name) <= 0:
                 raise InputError(f"{name} must be positive, got {getattr(self, name)}")
@@ -98,7 +100,9 @@ def _convert(name: str, variable: str, raw: str) -> object:
         if kind == "float":
             return float(raw)
     except ValueError:
-        raise InputError(f"{variable}={raw!r} is not a number; set it to a number or unset it") from None
+        raise InputError(
+            f"{variable}={raw!r} is not a number; set it to a number or unset it"
+        ) from None
     if kind == "bool":
         lowered = raw.strip().lower()
         if lowered in ("1", "true", "yes", "on"):

@@ -56,7 +56,11 @@ def service_description(
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), default_graph),
         Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        Triple(default_graph, _void("triples"), Literal(str(backend.triple_count()), datatype=NamedNode(XSD + "integer"))),
+        Triple(
+            default_graph,
+            _void("triples"),
+            Literal(str(backend.triple_count()), datatype=NamedNode(XSD + "integer")),
+        ),
     ]
     if union_default_graph:
         triples.append(Triple(service, _sd("feature"), _sd("UnionDefaultGraph")))
@@ -110,7 +114,11 @@ def void_description(
             Triple(subset, RDF_TYPE, _void("Dataset")),
             Triple(subset, NamedNode(SD + "name"), NamedNode(graph)),
             Triple(subset, _void("sparqlEndpoint"), NamedNode(root + "sparql")),
-            Triple(subset, _void("triples"), Literal(str(backend.triple_count(graph)), datatype=integer)),
+            Triple(
+                subset,
+                _void("triples"),
+                Literal(str(backend.triple_count(graph)), datatype=integer),
+            ),
             Triple(subset, _void("vocabulary"), NamedNode(MPLI)),
         ]
         if graph in dump_for:

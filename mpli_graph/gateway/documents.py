@@ -36,7 +36,9 @@ def request_format(max_bytes: int) -> tuple[bytes, str]:
     rdf_format = format_for_media_type(request.headers.get("Content-Type") or "(none)")
     data = request.get_data(cache=True)
     if len(data) > max_bytes:
-        raise PayloadTooLargeError(f"the request body has {len(data)} bytes, more than the limit of {max_bytes}")
+        raise PayloadTooLargeError(
+            f"the request body has {len(data)} bytes, more than the limit of {max_bytes}"
+        )
     if not data.strip():
         raise InputError("the request body is empty; send an RDF document")
     return data, rdf_format

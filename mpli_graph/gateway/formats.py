@@ -127,7 +127,11 @@ def _by_media_type(syntaxes, media_type: str):
 def _by_name(syntaxes, name: str, kind: str):
     requested = name.strip().lower()
     for syntax in syntaxes:
-        if requested in syntax.names or requested == syntax.media_type or requested in syntax.aliases:
+        if (
+            requested in syntax.names
+            or requested == syntax.media_type
+            or requested in syntax.aliases
+        ):
             return syntax
     known = ", ".join(syntax.names[0] for syntax in syntaxes)
     raise NotAcceptableError(

@@ -78,7 +78,9 @@ def target_graph(state: GatewayState, writing: bool) -> str | None:
                 f"this provider endpoint serves one manifest graph <{manifest_graph}>; "
                 "write it with ?default"
             )
-        raise NotFoundError(f"graph <{graphs[0]}> does not exist here; this endpoint serves <{manifest_graph}>")
+        raise NotFoundError(
+            f"graph <{graphs[0]}> does not exist here; this endpoint serves <{manifest_graph}>"
+        )
 
     if default:
         if writing:

@@ -111,7 +111,9 @@ class QueryRunner:
                 self._slots.release()
                 if output.abandoned.is_set():
                     logger.info(
-                        "abandoned %s finished after %.1f s", description, time.monotonic() - started
+                        "abandoned %s finished after %.1f s",
+                        description,
+                        time.monotonic() - started,
                     )
 
         worker = threading.Thread(target=target, name="mpli-query", daemon=True)

@@ -36,7 +36,9 @@ PREFIXES = f"""PREFIX mpli: <{MPLI}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
-PROVIDERS_QUERY = PREFIXES + f"""
+PROVIDERS_QUERY = (
+    PREFIXES
+    + f"""
 SELECT ?provider ?graph (SAMPLE(?name) AS ?label) (SAMPLE(?hq) AS ?country)
        (COUNT(DISTINCT ?offering) AS ?offerings)
 WHERE {{
@@ -49,10 +51,13 @@ WHERE {{
 GROUP BY ?provider ?graph
 ORDER BY ?provider
 """
+)
 
 # A location's country is stated on it or on what it is part of, up to two levels up
 # (datacenter, zone, region). An offering without locations takes its provider's.
-COUNTRIES_QUERY = PREFIXES + """
+COUNTRIES_QUERY = (
+    PREFIXES
+    + """
 SELECT DISTINCT ?offering ?country WHERE {
   {
     ?offering mpli:offeredBy ?provider ; mpli:location ?location .
@@ -66,6 +71,7 @@ SELECT DISTINCT ?offering ?country WHERE {
   UNION { ?location mpli:partOf ?parent . ?parent mpli:partOf ?grandparent . ?grandparent mpli:country ?country }
 }
 """
+)
 
 
 @dataclass(frozen=True)
@@ -96,13 +102,17 @@ def offering_iri(identifier: str) -> str:
     return iri
 
 
-def parse_filter(provider: str | None, type_name: str | None, country: str | None, min_vcpu: str | None) -> OfferingFilter:
+def parse_filter(
+    provider: str | None, type_name: str | None, country: str | None, min_vcpu: str | None
+) -> OfferingFilter:
     """Check the raw query parameters of ``GET /offerings`` and return the filter."""
     if provider is not None:
         try:
             NamedNode(provider)
         except ValueError:
-            raise InputError(f"provider={provider!r} is not an IRI; give the provider IRI from GET /providers") from None
+            raise InputError(
+                f"provider={provider!r} is not an IRI; give the provider IRI from GET /providers"
+            ) from None
 
     if type_name is not None and not TYPE_NAME.match(type_name):
         raise InputError(
@@ -112,7 +122,9 @@ def parse_filter(provider: str | None, type_name: str | None, country: str | Non
     if country is not None:
         code = country.removeprefix(COUNTRY_AUTHORITY).upper()
         if not COUNTRY_CODE.match(code):
-            raise InputError(f"country={country!r} is not an ISO 3166-1 alpha-3 code; use a code such as DEU or FRA")
+            raise InputError(
+                f"country={country!r} is not an ISO 3166-1 alpha-3 code; use a code such as DEU or FRA"
+            )
         country = code
 
     minimum: Decimal | None = None
@@ -120,7 +132,9 @@ def parse_filter(provider: str | None, type_name: str | None, country: str | Non
         try:
             minimum = Decimal(min_vcpu)
         except InvalidOperation:
-            raise InputError(f"min_vcpu={min_vcpu!r} is not a number; give a number such as 4") from None
+            raise InputError(
+                f"min_vcpu={min_vcpu!r} is not a number; give a number such as 4"
+            ) from None
         if not minimum.is_finite() or minimum < 0:
             raise InputError(f"min_vcpu={min_vcpu!r} must be a finite number of at least 0")
 
@@ -131,7 +145,15 @@ def _json_value(term) -> object:
     """Return a JSON value for an RDF term: numbers for numeric literals, text otherwise."""
     if isinstance(term, Literal):
         datatype = term.datatype.value.rsplit("#", 1)[-1]
-        if datatype in ("decimal", "integer", "int", "long", "double", "float", "nonNegativeInteger"):
+        if datatype in (
+            "decimal",
+            "integer",
+            "int",
+            "long",
+            "double",
+            "float",
+            "nonNegativeInteger",
+        ):
             try:
                 number = Decimal(term.value)
             except InvalidOperation:
@@ -192,13 +214,19 @@ class OfferingCatalogue:
             )
         if criteria.min_vcpu is not None:
             substitutions[Variable("minimumVcpu")] = Literal(
-                str(criteria.min_vcpu), datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+                str(criteria.min_vcpu),
+                datatype=NamedNode("http://www.w3.org/2001/XMLSchema#decimal"),
             )
             blocks.append("?offering mpli:vcpuCount ?vcpu .\nFILTER(?vcpu >= ?minimumVcpu)")
 
         # pyoxigraph substitutes only variables that the query projects.
         projected = " ".join(f"?{variable.value}" for variable in substitutions)
-        query = PREFIXES + f"SELECT DISTINCT ?offering {projected} WHERE {{\n" + "\n".join(blocks) + "\n}\nORDER BY ?offering"
+        query = (
+            PREFIXES
+            + f"SELECT DISTINCT ?offering {projected} WHERE {{\n"
+            + "\n".join(blocks)
+            + "\n}\nORDER BY ?offering"
+        )
         rows = self.backend.store.query(
             query,
             default_graph=[NamedNode(graph) for graph in self.backend.graph_names()] or None,
@@ -239,10 +267,17 @@ class OfferingCatalogue:
 
         countries = self.countries()
         return [
-            self._view(iri, statements[iri], sorted(countries.get(iri, ())), with_properties) for iri in iris
+            self._view(iri, statements[iri], sorted(countries.get(iri, ())), with_properties)
+            for iri in iris
         ]
 
-    def _view(self, iri: str, statements: list[tuple[str, object]], countries: list[str], with_properties: bool) -> dict:
+    def _view(
+        self,
+        iri: str,
+        statements: list[tuple[str, object]],
+        countries: list[str],
+        with_properties: bool,
+    ) -> dict:
         first: dict[str, object] = {}
         types: list[str] = []
         properties: dict[str, list[object]] = {}
@@ -266,12 +301,17 @@ class OfferingCatalogue:
             "href": f"/offerings/{offering_id(iri)}",
         }
         if with_properties:
-            view["properties"] = {predicate: sorted(values, key=str) for predicate, values in sorted(properties.items())}
+            view["properties"] = {
+                predicate: sorted(values, key=str)
+                for predicate, values in sorted(properties.items())
+            }
         return view
 
     def offering(self, identifier: str) -> dict:
         """Return one offering with all its properties; raise :class:`NotFoundError` if absent."""
         iri = offering_iri(identifier)
         if iri not in self.matching_offerings(OfferingFilter()):
-            raise NotFoundError(f"offering {identifier!r} ({iri}) does not exist in any loaded manifest")
+            raise NotFoundError(
+                f"offering {identifier!r} ({iri}) does not exist in any loaded manifest"
+            )
         return self.describe([iri], with_properties=True)[0]

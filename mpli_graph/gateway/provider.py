@@ -40,14 +40,18 @@ MANIFEST_PREFIXES = {
 }
 
 
-def manifest_representation(state: GatewayState, graph: str, syntax: RdfSyntax) -> tuple[bytes, str]:
+def manifest_representation(
+    state: GatewayState, graph: str, syntax: RdfSyntax
+) -> tuple[bytes, str]:
     """Return the bytes of ``graph`` in ``syntax`` and their ETag, from the cache when current."""
     key = (graph, state.backend.version(graph), syntax.media_type)
     cached = state.representation_cache.get(key)
     if cached is not None:
         return cached
 
-    body = serialize(state.backend.published_triples(graph), format=syntax.format, prefixes=MANIFEST_PREFIXES)
+    body = serialize(
+        state.backend.published_triples(graph), format=syntax.format, prefixes=MANIFEST_PREFIXES
+    )
     etag = hashlib.sha256(body).hexdigest()[:32]
     if len(state.representation_cache) >= MAX_CACHED_REPRESENTATIONS:
         state.representation_cache.clear()
@@ -82,7 +86,9 @@ def manifest() -> Response:
             )
         graph = names[0]
     if not state.backend.has_graph(graph):
-        raise NotFoundError("the provider manifest has been deleted; an admin can PUT a new one to /rdf-graphs")
+        raise NotFoundError(
+            "the provider manifest has been deleted; an admin can PUT a new one to /rdf-graphs"
+        )
     return serve_graph_document(state, graph)
 
 

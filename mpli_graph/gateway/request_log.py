@@ -18,7 +18,9 @@ logger = logging.getLogger(__name__)
 
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 EXPOSED_HEADERS = "ETag, Last-Modified, X-Request-Id, Content-Length, Location"
-ALLOWED_HEADERS = "Accept, Authorization, Content-Type, If-None-Match, If-Modified-Since, X-Request-Id"
+ALLOWED_HEADERS = (
+    "Accept, Authorization, Content-Type, If-None-Match, If-Modified-Since, X-Request-Id"
+)
 
 
 def _start_request() -> None:
@@ -51,7 +53,9 @@ def _add_cors_headers(origin: str):
         if origin != "*":
             response.headers.add("Vary", "Origin")
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+            response.headers["Access-Control-Allow-Methods"] = (
+                "GET, HEAD, POST, PUT, DELETE, OPTIONS"
+            )
             response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
             response.headers["Access-Control-Max-Age"] = "600"
         return response

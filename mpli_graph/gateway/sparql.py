@@ -22,7 +22,13 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, request
 from pyoxigraph import QueryTriples, serialize
 
-from mpli_graph.errors import ForbiddenError, InputError, MpliError, QuerySyntaxError, UnsupportedFormatError
+from mpli_graph.errors import (
+    ForbiddenError,
+    InputError,
+    MpliError,
+    QuerySyntaxError,
+    UnsupportedFormatError,
+)
 from mpli_graph.gateway.descriptions import PREFIXES, service_description
 from mpli_graph.gateway.formats import choose_rdf_syntax, choose_results_syntax, content_type
 from mpli_graph.gateway.limits import BoundedOutput, OutputLimitReached
@@ -60,7 +66,9 @@ def _body_text() -> str:
     try:
         return request.get_data(cache=True).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(f"the request body is not valid UTF-8 ({error.reason}); send UTF-8 text") from None
+        raise InputError(
+            f"the request body is not valid UTF-8 ({error.reason}); send UTF-8 text"
+        ) from None
 
 
 def read_protocol_request() -> ProtocolRequest:
@@ -138,7 +146,9 @@ def execute_query(state: GatewayState, parsed: ProtocolRequest) -> Response:
         try:
             if isinstance(results, QueryTriples):
                 if not graph_form:
-                    raise InputError("the query returns a graph; send CONSTRUCT or DESCRIBE explicitly")
+                    raise InputError(
+                        "the query returns a graph; send CONSTRUCT or DESCRIBE explicitly"
+                    )
                 results.serialize(output, rdf_syntax.format)
             else:
                 if graph_form:
@@ -180,7 +190,9 @@ def endpoint() -> Response:
         )
     if parsed.query is None:
         if request.method == "POST":
-            raise InputError("the request has no query; send it in the query parameter or as the body")
+            raise InputError(
+                "the request has no query; send it in the query parameter or as the body"
+            )
         return describe_service(state)
     if not parsed.query.strip():
         raise InputError("the query parameter is empty; send a SPARQL query")

@@ -23,7 +23,9 @@ class GatewayState:
     runner: QueryRunner
     manifest_graph: str | None = None
     manifest_store: Any = None
-    representation_cache: dict[tuple[str, str, str], tuple[bytes, str]] = field(default_factory=dict)
+    representation_cache: dict[tuple[str, str, str], tuple[bytes, str]] = field(
+        default_factory=dict
+    )
 
     @property
     def is_provider(self) -> bool:

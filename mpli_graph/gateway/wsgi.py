@@ -32,12 +32,16 @@ def create_app_from_environment() -> Flask:
     if not logging.getLogger().handlers:
         level = os.environ.get("MPLI_LOG_LEVEL", "INFO").upper()
         if level not in LOG_LEVELS:
-            raise InputError(f"MPLI_LOG_LEVEL={level!r} is not a log level; use one of: {', '.join(LOG_LEVELS)}")
+            raise InputError(
+                f"MPLI_LOG_LEVEL={level!r} is not a log level; use one of: {', '.join(LOG_LEVELS)}"
+            )
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     role = os.environ.get("MPLI_ROLE", "")
     if role not in ROLES:
-        raise InputError(f"MPLI_ROLE={role!r} is not a gateway role; set it to one of: {', '.join(ROLES)}")
+        raise InputError(
+            f"MPLI_ROLE={role!r} is not a gateway role; set it to one of: {', '.join(ROLES)}"
+        )
 
     config = config_from_environment(role)
     token_file = os.environ.get("MPLI_ADMIN_TOKEN_FILE")
@@ -45,8 +49,12 @@ def create_app_from_environment() -> Flask:
         try:
             token = Path(token_file).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise InputError(f"MPLI_ADMIN_TOKEN_FILE={token_file}: cannot read it: {error.strerror or error}") from None
+            raise InputError(
+                f"MPLI_ADMIN_TOKEN_FILE={token_file}: cannot read it: {error.strerror or error}"
+            ) from None
         if not token:
-            raise InputError(f"MPLI_ADMIN_TOKEN_FILE={token_file}: the file is empty; write the admin token into it")
+            raise InputError(
+                f"MPLI_ADMIN_TOKEN_FILE={token_file}: the file is empty; write the admin token into it"
+            )
         config = config.with_overrides(admin_token=token)
     return create_app(config)

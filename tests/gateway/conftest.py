@@ -103,7 +103,11 @@ class RunningGateway:
 
 def provider_config(manifest: Path, **overrides: object) -> GatewayConfig:
     """Return a provider configuration for ``manifest`` with the test admin token."""
-    values: dict[str, object] = {"role": "provider", "manifest": manifest, "admin_token": ADMIN_TOKEN}
+    values: dict[str, object] = {
+        "role": "provider",
+        "manifest": manifest,
+        "admin_token": ADMIN_TOKEN,
+    }
     values.update(overrides)
     return GatewayConfig(**values)  # type: ignore[arg-type]
 
@@ -131,7 +135,9 @@ def fresh_provider(tmp_path: Path) -> Iterator[RunningGateway]:
 @pytest.fixture(scope="session")
 def marketplace() -> Iterator[RunningGateway]:
     """Serve a marketplace over three real provider manifests."""
-    config = GatewayConfig(role="marketplace", providers=MARKETPLACE_MANIFESTS, admin_token=ADMIN_TOKEN)
+    config = GatewayConfig(
+        role="marketplace", providers=MARKETPLACE_MANIFESTS, admin_token=ADMIN_TOKEN
+    )
     app = create_app(config)
     with serve(app) as url:
         yield RunningGateway(url, app)

@@ -43,7 +43,9 @@ NOT_CONFORMING = SMALL_PROVIDER.replace("mpli:offeredBy ex:provider ; ", "")
 SMALL_PROVIDER_TRIPLES = 14
 
 
-def put(url: str, body: str | bytes, token: str | None = ADMIN_TOKEN, media_type: str = "text/turtle"):
+def put(
+    url: str, body: str | bytes, token: str | None = ADMIN_TOKEN, media_type: str = "text/turtle"
+):
     headers = {"Content-Type": media_type}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
@@ -105,9 +107,14 @@ def test_put_with_token_replaces_manifest(fresh_provider: RunningGateway) -> Non
 
 def test_put_by_graph_iri(fresh_provider: RunningGateway) -> None:
     graph = fresh_provider.state.manifest_graph
-    reply = put(f"{fresh_provider.url}/rdf-graphs?" + urllib.parse.urlencode({"graph": graph}), SMALL_PROVIDER)
+    reply = put(
+        f"{fresh_provider.url}/rdf-graphs?" + urllib.parse.urlencode({"graph": graph}),
+        SMALL_PROVIDER,
+    )
     assert reply.status == 204
-    other = put(f"{fresh_provider.url}/rdf-graphs?graph=https%3A%2F%2Fexample.org%2Fother", SMALL_PROVIDER)
+    other = put(
+        f"{fresh_provider.url}/rdf-graphs?graph=https%3A%2F%2Fexample.org%2Fother", SMALL_PROVIDER
+    )
     assert other.status == 403
 
 
@@ -139,7 +146,10 @@ def test_non_conforming_manifest_gives_422_with_report(fresh_provider: RunningGa
 
 
 def test_invalid_turtle_gives_400_with_position(fresh_provider: RunningGateway) -> None:
-    reply = put(f"{fresh_provider.url}/rdf-graphs?default", "@prefix ex: <https://example.org/> .\nex:a ex:b .\n")
+    reply = put(
+        f"{fresh_provider.url}/rdf-graphs?default",
+        "@prefix ex: <https://example.org/> .\nex:a ex:b .\n",
+    )
     assert reply.status == 400
     body = json.loads(reply.body)
     assert body["error"] == "RdfSyntaxError"
@@ -173,13 +183,17 @@ def test_writes_disabled_without_configured_token(tmp_path: Path) -> None:
 
 def test_provider_manifest_cannot_be_deleted(fresh_provider: RunningGateway) -> None:
     reply = http(
-        "DELETE", f"{fresh_provider.url}/rdf-graphs?default", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        "DELETE",
+        f"{fresh_provider.url}/rdf-graphs?default",
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
     )
     assert reply.status == 403
 
 
 def test_graph_read_by_gsp(provider: RunningGateway) -> None:
-    reply = http("GET", f"{provider.url}/rdf-graphs?default", headers={"Accept": "application/n-triples"})
+    reply = http(
+        "GET", f"{provider.url}/rdf-graphs?default", headers={"Accept": "application/n-triples"}
+    )
     assert reply.status == 200
     assert len(reply.text.strip().splitlines()) == provider.state.backend.triple_count()
     missing = http("GET", f"{provider.url}/rdf-graphs")
@@ -201,7 +215,12 @@ def test_readers_see_old_or_new_manifest(fresh_provider: RunningGateway) -> None
     try:
         for _ in range(2):
             assert put(f"{fresh_provider.url}/rdf-graphs?default", SMALL_PROVIDER).status == 204
-            assert put(f"{fresh_provider.url}/rdf-graphs?default", PROVIDER_MANIFEST.read_bytes()).status == 204
+            assert (
+                put(
+                    f"{fresh_provider.url}/rdf-graphs?default", PROVIDER_MANIFEST.read_bytes()
+                ).status
+                == 204
+            )
     finally:
         stop.set()
         for reader in readers:
@@ -212,14 +231,18 @@ def test_readers_see_old_or_new_manifest(fresh_provider: RunningGateway) -> None
 
 @pytest.fixture
 def writable_marketplace() -> Iterator[RunningGateway]:
-    config = GatewayConfig(role="marketplace", providers=MARKETPLACE_MANIFESTS[:1], admin_token=ADMIN_TOKEN)
+    config = GatewayConfig(
+        role="marketplace", providers=MARKETPLACE_MANIFESTS[:1], admin_token=ADMIN_TOKEN
+    )
     app = create_app(config)
     with serve(app) as url:
         yield RunningGateway(url, app)
 
 
 def test_marketplace_adds_and_removes_a_provider(writable_marketplace: RunningGateway) -> None:
-    graph_url = f"{writable_marketplace.url}/rdf-graphs?graph=https%3A%2F%2Fexample.org%2Fsource%2Fexample"
+    graph_url = (
+        f"{writable_marketplace.url}/rdf-graphs?graph=https%3A%2F%2Fexample.org%2Fsource%2Fexample"
+    )
     created = put(graph_url, SMALL_PROVIDER)
     assert created.status == 201
     providers = json.loads(http("GET", f"{writable_marketplace.url}/providers").body)

@@ -13,7 +13,13 @@ import pytest
 
 from mpli_graph.errors import LimitExceededError, PayloadTooLargeError
 from mpli_graph.gateway import create_app
-from mpli_graph.gateway.limits import BoundedOutput, OutputLimitReached, QueryLimits, QueryRunner, check_body_size
+from mpli_graph.gateway.limits import (
+    BoundedOutput,
+    OutputLimitReached,
+    QueryLimits,
+    QueryRunner,
+    check_body_size,
+)
 from tests.gateway.conftest import PROVIDER_MANIFEST, RunningGateway, http, provider_config, serve
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -24,7 +30,11 @@ def limited_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
     manifest = tmp_path_factory.mktemp("limited") / "manifest.ttl"
     manifest.write_bytes(PROVIDER_MANIFEST.read_bytes())
     config = provider_config(
-        manifest, query_timeout=0.5, max_result_bytes=64 * 1024, max_concurrent_queries=2, max_body_bytes=4096
+        manifest,
+        query_timeout=0.5,
+        max_result_bytes=64 * 1024,
+        max_concurrent_queries=2,
+        max_body_bytes=4096,
     )
     app = create_app(config)
     with serve(app) as url:
@@ -32,7 +42,11 @@ def limited_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runni
 
 
 def query(gateway: RunningGateway, text: str, accept: str = "application/sparql-results+json"):
-    return http("GET", f"{gateway.url}/sparql?" + urllib.parse.urlencode({"query": text}), headers={"Accept": accept})
+    return http(
+        "GET",
+        f"{gateway.url}/sparql?" + urllib.parse.urlencode({"query": text}),
+        headers={"Accept": accept},
+    )
 
 
 def test_time_limit_gives_503_and_frees_worker(limited_provider: RunningGateway) -> None:
@@ -43,7 +57,9 @@ def test_time_limit_gives_503_and_frees_worker(limited_provider: RunningGateway)
         reply = query(limited_provider, CROSS_JOIN, "text/tab-separated-values")
         waited = time.monotonic() - started
     finally:
-        runner.limits = QueryLimits(timeout=0.5, max_result_bytes=64 * 1024, max_concurrent_queries=2)
+        runner.limits = QueryLimits(
+            timeout=0.5, max_result_bytes=64 * 1024, max_concurrent_queries=2
+        )
 
     assert reply.status == 503
     body = json.loads(reply.body)
@@ -73,7 +89,9 @@ def test_small_result_passes_limits(limited_provider: RunningGateway) -> None:
 
 def test_request_body_limit_gives_413(limited_provider: RunningGateway) -> None:
     text = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5000
-    reply = http("POST", f"{limited_provider.url}/sparql", text, {"Content-Type": "application/sparql-query"})
+    reply = http(
+        "POST", f"{limited_provider.url}/sparql", text, {"Content-Type": "application/sparql-query"}
+    )
     assert reply.status == 413
     assert json.loads(reply.body)["error"] == "PayloadTooLargeError"
 

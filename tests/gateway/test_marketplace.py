@@ -42,7 +42,9 @@ def test_providers_lists_every_manifest(marketplace: RunningGateway) -> None:
     assert set(by_iri) == {HETZNER, CLOUD_AND_HEAT, IONOS}
     assert body["total"] == 3
     assert by_iri[HETZNER]["label"] == "Hetzner Cloud"
-    assert by_iri[HETZNER]["offerings"] == count_offerings(marketplace, f"?o mpli:offeredBy <{HETZNER}>")
+    assert by_iri[HETZNER]["offerings"] == count_offerings(
+        marketplace, f"?o mpli:offeredBy <{HETZNER}>"
+    )
 
 
 def test_offerings_total_and_paging(marketplace: RunningGateway) -> None:
@@ -52,7 +54,9 @@ def test_offerings_total_and_paging(marketplace: RunningGateway) -> None:
     assert first["total"] == everything
     assert len(first["items"]) == 5
     _, second = get_json(marketplace, "/offerings", limit="5", offset="5")
-    assert {item["iri"] for item in first["items"]}.isdisjoint(item["iri"] for item in second["items"])
+    assert {item["iri"] for item in first["items"]}.isdisjoint(
+        item["iri"] for item in second["items"]
+    )
     _, beyond = get_json(marketplace, "/offerings", offset=str(everything))
     assert beyond["items"] == []
     assert beyond["total"] == everything
@@ -60,12 +64,17 @@ def test_offerings_total_and_paging(marketplace: RunningGateway) -> None:
 
 def test_offerings_filters(marketplace: RunningGateway) -> None:
     _, by_provider = get_json(marketplace, "/offerings", provider=CLOUD_AND_HEAT, limit="500")
-    assert by_provider["total"] == count_offerings(marketplace, f"?o mpli:offeredBy <{CLOUD_AND_HEAT}>")
+    assert by_provider["total"] == count_offerings(
+        marketplace, f"?o mpli:offeredBy <{CLOUD_AND_HEAT}>"
+    )
     assert {item["provider"] for item in by_provider["items"]} == {CLOUD_AND_HEAT}
 
-    _, compute = get_json(marketplace, "/offerings", type="ComputeOffering", min_vcpu="8", limit="500")
+    _, compute = get_json(
+        marketplace, "/offerings", type="ComputeOffering", min_vcpu="8", limit="500"
+    )
     expected = count_offerings(
-        marketplace, "?o a mpli:ComputeOffering ; mpli:offeredBy ?p ; mpli:vcpuCount ?v FILTER(?v >= 8)"
+        marketplace,
+        "?o a mpli:ComputeOffering ; mpli:offeredBy ?p ; mpli:vcpuCount ?v FILTER(?v >= 8)",
     )
     assert compute["total"] == expected
     assert all(item["vcpuCount"] >= 8 for item in compute["items"])
@@ -81,7 +90,9 @@ def test_offerings_filters(marketplace: RunningGateway) -> None:
 def test_type_filter_follows_subclasses(marketplace: RunningGateway) -> None:
     _, storage = get_json(marketplace, "/offerings", type="StorageOffering", limit="500")
     _, files = get_json(marketplace, "/offerings", type="FileStorageOffering", limit="500")
-    assert files["total"] == count_offerings(marketplace, "?o a mpli:FileStorageOffering ; mpli:offeredBy ?p")
+    assert files["total"] == count_offerings(
+        marketplace, "?o a mpli:FileStorageOffering ; mpli:offeredBy ?p"
+    )
     assert files["total"] > 0
     assert storage["total"] == files["total"]
     assert all(item["types"] == ["FileStorageOffering"] for item in storage["items"])
@@ -102,7 +113,9 @@ def test_type_filter_follows_subclasses(marketplace: RunningGateway) -> None:
         {"provider": "not an iri"},
     ],
 )
-def test_offerings_bad_parameters_give_400(marketplace: RunningGateway, parameters: dict[str, str]) -> None:
+def test_offerings_bad_parameters_give_400(
+    marketplace: RunningGateway, parameters: dict[str, str]
+) -> None:
     status, body = get_json(marketplace, "/offerings", **parameters)
     assert status == 400
     assert body["error"] == "InputError"
@@ -119,7 +132,9 @@ def test_offering_by_id(marketplace: RunningGateway) -> None:
     assert detail["properties"]["https://w3id.org/mpli#offeredBy"] == [HETZNER]
 
 
-@pytest.mark.parametrize("identifier", ["nothing", "aHR0cHM6Ly9leGFtcGxlLm9yZy9ub25l", "%F0%9F%98%80"])
+@pytest.mark.parametrize(
+    "identifier", ["nothing", "aHR0cHM6Ly9leGFtcGxlLm9yZy9ub25l", "%F0%9F%98%80"]
+)
 def test_missing_offering_gives_404(marketplace: RunningGateway, identifier: str) -> None:
     status, body = get_json(marketplace, f"/offerings/{identifier}")
     assert status == 404
@@ -127,7 +142,9 @@ def test_missing_offering_gives_404(marketplace: RunningGateway, identifier: str
 
 
 def test_resolve_matches_direct_call(marketplace: RunningGateway) -> None:
-    reply = http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    reply = http(
+        "POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}
+    )
     assert reply.status == 200
     served = json.loads(reply.body)
 
@@ -137,7 +154,9 @@ def test_resolve_matches_direct_call(marketplace: RunningGateway) -> None:
     assert served["offering_count"] == count_offerings(marketplace, "?o mpli:offeredBy ?p")
     assert served["compatible_count"] > 0
 
-    again = http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    again = http(
+        "POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}
+    )
     assert again.body == reply.body
 
 
@@ -145,18 +164,32 @@ def test_resolve_output_equals_cli(marketplace: RunningGateway, tmp_path: Path) 
     consumer_file = tmp_path / "consumer.ttl"
     consumer_file.write_text(CONSUMER_MANIFEST, encoding="utf-8")
     environment = {key: value for key, value in os.environ.items() if not key.startswith("MPLI_")}
-    command = [sys.executable, "-m", "mpli_graph.cli", "resolve", str(consumer_file), "--format", "json",
-               "--providers", *(str(path) for path in MARKETPLACE_MANIFESTS)]
-    printed = subprocess.run(command, capture_output=True, env=environment, timeout=300, check=False)
+    command = [
+        sys.executable,
+        "-m",
+        "mpli_graph.cli",
+        "resolve",
+        str(consumer_file),
+        "--format",
+        "json",
+        "--providers",
+        *(str(path) for path in MARKETPLACE_MANIFESTS),
+    ]
+    printed = subprocess.run(
+        command, capture_output=True, env=environment, timeout=300, check=False
+    )
     assert printed.returncode == 0, printed.stderr.decode("utf-8")
 
-    reply = http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    reply = http(
+        "POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}
+    )
     assert reply.body == printed.stdout
 
 
 def test_resolve_top_and_json_ld(marketplace: RunningGateway) -> None:
     jsonld = pyoxigraph.serialize(
-        pyoxigraph.parse(CONSUMER_MANIFEST, format=pyoxigraph.RdfFormat.TURTLE), format=pyoxigraph.RdfFormat.JSON_LD
+        pyoxigraph.parse(CONSUMER_MANIFEST, format=pyoxigraph.RdfFormat.TURTLE),
+        format=pyoxigraph.RdfFormat.JSON_LD,
     )
     reply = http(
         "POST", f"{marketplace.url}/resolve?top=2", jsonld, {"Content-Type": "application/ld+json"}
@@ -168,28 +201,46 @@ def test_resolve_top_and_json_ld(marketplace: RunningGateway) -> None:
 
 
 def test_resolve_rejects_bad_input(marketplace: RunningGateway) -> None:
-    bad_syntax = http("POST", f"{marketplace.url}/resolve", "@prefix broken", {"Content-Type": "text/turtle"})
+    bad_syntax = http(
+        "POST", f"{marketplace.url}/resolve", "@prefix broken", {"Content-Type": "text/turtle"}
+    )
     assert bad_syntax.status == 400
     assert json.loads(bad_syntax.body)["error"] == "RdfSyntaxError"
-    wrong_type = http("POST", f"{marketplace.url}/resolve", "<a> <b> <c> .", {"Content-Type": "application/n-triples"})
+    wrong_type = http(
+        "POST",
+        f"{marketplace.url}/resolve",
+        "<a> <b> <c> .",
+        {"Content-Type": "application/n-triples"},
+    )
     assert wrong_type.status == 415
     no_consumer = http(
-        "POST", f"{marketplace.url}/resolve", "<https://example.org/a> <https://example.org/b> <https://example.org/c> .",
+        "POST",
+        f"{marketplace.url}/resolve",
+        "<https://example.org/a> <https://example.org/b> <https://example.org/c> .",
         {"Content-Type": "text/turtle"},
     )
     assert no_consumer.status == 400
     not_conforming = http(
-        "POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4"),
+        "POST",
+        f"{marketplace.url}/resolve",
+        CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4"),
         {"Content-Type": "text/turtle"},
     )
     assert not_conforming.status == 422
     assert json.loads(not_conforming.body)["report"]["conforms"] is False
-    bad_top = http("POST", f"{marketplace.url}/resolve?top=0", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    bad_top = http(
+        "POST",
+        f"{marketplace.url}/resolve?top=0",
+        CONSUMER_MANIFEST,
+        {"Content-Type": "text/turtle"},
+    )
     assert bad_top.status == 400
 
 
 def test_validate_returns_report(marketplace: RunningGateway) -> None:
-    good = http("POST", f"{marketplace.url}/validate", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    good = http(
+        "POST", f"{marketplace.url}/validate", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}
+    )
     assert good.status == 200
     assert json.loads(good.body)["conforms"] is True
 
@@ -205,7 +256,8 @@ def test_validate_returns_report(marketplace: RunningGateway) -> None:
 def test_marketplace_sparql_over_all_manifests(marketplace: RunningGateway) -> None:
     query = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/mpli#Provider> }"
     reply = http(
-        "GET", f"{marketplace.url}/sparql?" + urllib.parse.urlencode({"query": query}),
+        "GET",
+        f"{marketplace.url}/sparql?" + urllib.parse.urlencode({"query": query}),
         headers={"Accept": "application/sparql-results+json"},
     )
     assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "3"

@@ -58,7 +58,9 @@ def test_results_aliases_and_format_parameter() -> None:
     assert choose_results_syntax("application/json").media_type == "application/sparql-results+json"
     assert choose_results_syntax("text/xml").media_type == "application/sparql-results+xml"
     assert choose_results_syntax(None, "tsv").media_type == "text/tab-separated-values"
-    assert choose_results_syntax("text/csv", "application/sparql-results+json").media_type.endswith("+json")
+    assert choose_results_syntax("text/csv", "application/sparql-results+json").media_type.endswith(
+        "+json"
+    )
     with pytest.raises(NotAcceptableError, match="format 'pdf'"):
         choose_results_syntax(None, "pdf")
 

@@ -32,7 +32,11 @@ def test_manifest_round_trips(provider: RunningGateway, accept: str, rdf_format:
 def test_manifest_defaults_to_turtle(provider: RunningGateway) -> None:
     reply = http("GET", f"{provider.url}/.well-known/mpli")
     assert reply.headers["Content-Type"].startswith("text/turtle")
-    reply = http("GET", f"{provider.url}/.well-known/mpli", headers={"Accept": "text/html,application/xml;q=0.9,*/*;q=0.8"})
+    reply = http(
+        "GET",
+        f"{provider.url}/.well-known/mpli",
+        headers={"Accept": "text/html,application/xml;q=0.9,*/*;q=0.8"},
+    )
     assert reply.headers["Content-Type"].startswith("application/rdf+xml")
 
 
@@ -54,17 +58,23 @@ def test_conditional_get_returns_304(provider: RunningGateway) -> None:
     assert again.body == b""
 
     since = http(
-        "GET", f"{provider.url}/.well-known/mpli", headers={"If-Modified-Since": first.headers["Last-Modified"]}
+        "GET",
+        f"{provider.url}/.well-known/mpli",
+        headers={"If-Modified-Since": first.headers["Last-Modified"]},
     )
     assert since.status == 304
 
-    other = http("GET", f"{provider.url}/.well-known/mpli", headers={"If-None-Match": '"something-else"'})
+    other = http(
+        "GET", f"{provider.url}/.well-known/mpli", headers={"If-None-Match": '"something-else"'}
+    )
     assert other.status == 200
 
 
 def test_each_representation_has_its_own_etag(provider: RunningGateway) -> None:
     turtle = http("GET", f"{provider.url}/.well-known/mpli", headers={"Accept": "text/turtle"})
-    jsonld = http("GET", f"{provider.url}/.well-known/mpli", headers={"Accept": "application/ld+json"})
+    jsonld = http(
+        "GET", f"{provider.url}/.well-known/mpli", headers={"Accept": "application/ld+json"}
+    )
     assert turtle.headers["ETag"] != jsonld.headers["ETag"]
     assert turtle.headers["Vary"] == "Accept"
 

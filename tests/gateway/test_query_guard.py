@@ -88,10 +88,10 @@ def candidate_queries(endpoint: str) -> list[str]:
         f'SELECT * WHERE {{ BIND("""\nSERVICE {iri} {{ ?s ?p ?o }}\n""" AS ?x) }}',
         f"SELECT * WHERE {{ BIND('\\u0027 SERVICE {iri} {{ ?s ?p ?o }}' AS ?x) }}",
         f"SELECT * WHERE {{ \\u0053ERVICE {iri} {{ ?s ?p ?o }} }}",
-        f"SELECT * WHERE {{ BIND(<http://example.org/SERVICE> AS ?x) }}",
-        f"PREFIX service: <http://example.org/> SELECT * WHERE {{ service:x ?p ?o }}",
-        f"SELECT ?service WHERE {{ ?service ?p ?o }}",
-        f'SELECT * WHERE {{ BIND("x"@service AS ?x) }}',
+        "SELECT * WHERE { BIND(<http://example.org/SERVICE> AS ?x) }",
+        "PREFIX service: <http://example.org/> SELECT * WHERE { service:x ?p ?o }",
+        "SELECT ?service WHERE { ?service ?p ?o }",
+        'SELECT * WHERE { BIND("x"@service AS ?x) }',
         f"SELECT * WHERE {{ FILTER(1<2) SERVICE {iri} {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ FILTER(?a<?b) SERVICE {iri}{{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ VALUES ?e {{ {iri} }} SERVICE ?e {{ ?s ?p ?o }} }}",
@@ -102,7 +102,23 @@ def candidate_queries(endpoint: str) -> list[str]:
     ]
 
     generator = random.Random(20261204)
-    pieces = ["SERVICE", "service", "SILENT", iri, "{", "}", "?s ?p ?o", "'", '"', "#", "\n", " ", "<", ">", "\\u0053"]
+    pieces = [
+        "SERVICE",
+        "service",
+        "SILENT",
+        iri,
+        "{",
+        "}",
+        "?s ?p ?o",
+        "'",
+        '"',
+        "#",
+        "\n",
+        " ",
+        "<",
+        ">",
+        "\\u0053",
+    ]
     variants = []
     for _ in range(300):
         body = "".join(generator.choice(pieces) for _ in range(generator.randint(2, 9)))
@@ -169,12 +185,19 @@ def test_updates_detected(update: str) -> None:
 
 
 def test_queries_are_not_updates() -> None:
-    for query in ["SELECT * { ?s <http://example.org/insert> ?o }", "ASK { }", "PREFIX delete: <x:> SELECT * {}"]:
+    for query in [
+        "SELECT * { ?s <http://example.org/insert> ?o }",
+        "ASK { }",
+        "PREFIX delete: <x:> SELECT * {}",
+    ]:
         assert not is_update(query)
 
 
 def test_tokenizer_kinds() -> None:
-    kinds = [(token.kind, token.text) for token in tokenize('SELECT ?x { ex:a <i> "s"@en ; _:b 1.5 } # c')]
+    kinds = [
+        (token.kind, token.text)
+        for token in tokenize('SELECT ?x { ex:a <i> "s"@en ; _:b 1.5 } # c')
+    ]
     assert kinds == [
         ("word", "SELECT"),
         ("var", "?x"),
@@ -191,7 +214,7 @@ def test_tokenizer_kinds() -> None:
 
 
 def test_codepoint_escapes_decoded() -> None:
-    assert decode_codepoint_escapes("\\u0053ERVICE \\U0001F600") == "SERVICE \U0001F600"
+    assert decode_codepoint_escapes("\\u0053ERVICE \\U0001F600") == "SERVICE \U0001f600"
     assert decode_codepoint_escapes("\\uD800") == "\\uD800"
 
 

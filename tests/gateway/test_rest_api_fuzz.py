@@ -18,7 +18,9 @@ EXAMPLES_PER_OPERATION = 40
 
 
 def test_rest_api_has_no_server_errors(marketplace: RunningGateway) -> None:
-    schema = schemathesis.openapi.from_url(f"{marketplace.url}/openapi.json").include(path=REST_PATHS)
+    schema = schemathesis.openapi.from_url(f"{marketplace.url}/openapi.json").include(
+        path=REST_PATHS
+    )
     checked = []
 
     for result in schema.get_all_operations():

@@ -50,8 +50,17 @@ def test_environment_then_flags(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     token_file = tmp_path / "token"
     token_file.write_text("from-file\n", encoding="utf-8")
     flagged = build_config(
-        parse("marketplace", "--query-timeout", "7", "--port", "0", "--token-file", str(token_file),
-              "--providers", "c.ttl")
+        parse(
+            "marketplace",
+            "--query-timeout",
+            "7",
+            "--port",
+            "0",
+            "--token-file",
+            str(token_file),
+            "--providers",
+            "c.ttl",
+        )
     )
     assert flagged.query_timeout == 7.0
     assert flagged.port == 0
@@ -99,22 +108,33 @@ def run_mpli(*argv: str, env: dict[str, str] | None = None) -> subprocess.Popen:
 
 def test_serve_provider_process(tmp_path: Path) -> None:
     process = run_mpli(
-        "serve", "provider", "--manifest", str(PROVIDER_MANIFEST), "--port", "0",
+        "serve",
+        "provider",
+        "--manifest",
+        str(PROVIDER_MANIFEST),
+        "--port",
+        "0",
         env={"MPLI_ADMIN_TOKEN": "process-token"},
     )
     try:
         line = process.stdout.readline()
-        assert "serving on http://127.0.0.1:" in line, process.stderr.read() if process.poll() is not None else line
+        assert "serving on http://127.0.0.1:" in line, (
+            process.stderr.read() if process.poll() is not None else line
+        )
         url = line.strip().rsplit(" ", 1)[-1].rstrip("/")
 
         manifest = http("GET", f"{url}/.well-known/mpli")
         assert manifest.status == 200
         assert manifest.headers["ETag"]
 
-        unauthorised = http("PUT", f"{url}/rdf-graphs?default", manifest.body, {"Content-Type": "text/turtle"})
+        unauthorised = http(
+            "PUT", f"{url}/rdf-graphs?default", manifest.body, {"Content-Type": "text/turtle"}
+        )
         assert unauthorised.status == 401
         authorised = http(
-            "PUT", f"{url}/rdf-graphs?default", manifest.body,
+            "PUT",
+            f"{url}/rdf-graphs?default",
+            manifest.body,
             {"Content-Type": "text/turtle", "Authorization": "Bearer process-token"},
         )
         assert authorised.status == 204
@@ -149,7 +169,9 @@ def test_serve_provider_needs_manifest() -> None:
     assert "--manifest" in stderr
 
 
-def test_wsgi_entry_point_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_wsgi_entry_point_reads_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from mpli_graph.gateway.wsgi import create_app_from_environment
 
     token_file = tmp_path / "token"
@@ -162,7 +184,9 @@ def test_wsgi_entry_point_reads_environment(monkeypatch: pytest.MonkeyPatch, tmp
     app = create_app_from_environment()
     client = app.test_client()
 
-    description = client.get("/sparql", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mpli.example.org"})
+    description = client.get(
+        "/sparql", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mpli.example.org"}
+    )
     assert b"<https://mpli.example.org/sparql>" in description.data
 
     denied = client.put("/rdf-graphs?default", data=b"x", headers={"Authorization": "Bearer other"})

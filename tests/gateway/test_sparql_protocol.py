@@ -49,10 +49,15 @@ def test_post_form_query(provider: RunningGateway) -> None:
         "POST",
         f"{provider.url}/sparql",
         form,
-        {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json",
+        },
     )
     assert reply.status == 200
-    assert int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) == manifest_triple_count(provider)
+    assert int(
+        json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]
+    ) == manifest_triple_count(provider)
 
 
 def test_post_direct_query(provider: RunningGateway) -> None:
@@ -63,7 +68,9 @@ def test_post_direct_query(provider: RunningGateway) -> None:
         {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
     )
     assert reply.status == 200
-    assert int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) == manifest_triple_count(provider)
+    assert int(
+        json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]
+    ) == manifest_triple_count(provider)
 
 
 def test_select_in_xml(provider: RunningGateway) -> None:
@@ -93,9 +100,13 @@ def test_select_in_tsv(provider: RunningGateway) -> None:
 
 
 def test_ask_in_json_and_xml(provider: RunningGateway) -> None:
-    reply = get_query(provider, "ASK { ?s a <https://w3id.org/mpli#Provider> }", "application/sparql-results+json")
+    reply = get_query(
+        provider, "ASK { ?s a <https://w3id.org/mpli#Provider> }", "application/sparql-results+json"
+    )
     assert json.loads(reply.body)["boolean"] is True
-    reply = get_query(provider, "ASK { ?s a <https://example.org/Nothing> }", "application/sparql-results+xml")
+    reply = get_query(
+        provider, "ASK { ?s a <https://example.org/Nothing> }", "application/sparql-results+xml"
+    )
     assert ElementTree.fromstring(reply.body).find(f"{SRX}boolean").text == "false"
 
 
@@ -106,7 +117,9 @@ def test_construct_in_each_rdf_syntax(provider: RunningGateway, accept: str) -> 
     reply = get_query(provider, CONSTRUCT_QUERY, accept)
     assert reply.status == 200
     assert reply.headers["Content-Type"].startswith(accept)
-    received = set(pyoxigraph.parse(reply.body, format=pyoxigraph.RdfFormat.from_media_type(accept)))
+    received = set(
+        pyoxigraph.parse(reply.body, format=pyoxigraph.RdfFormat.from_media_type(accept))
+    )
     expected = provider.state.backend.store.query(
         CONSTRUCT_QUERY, default_graph=[pyoxigraph.NamedNode(provider.state.manifest_graph)]
     )
@@ -117,7 +130,9 @@ def test_construct_in_each_rdf_syntax(provider: RunningGateway, accept: str) -> 
 
 
 def test_accept_quality_values_choose_format(provider: RunningGateway) -> None:
-    reply = get_query(provider, COUNT_QUERY, "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1")
+    reply = get_query(
+        provider, COUNT_QUERY, "application/sparql-results+json;q=0.2, text/csv;q=0.9, */*;q=0.1"
+    )
     assert reply.headers["Content-Type"].startswith("text/csv")
     reply = get_query(provider, COUNT_QUERY, "text/csv;q=0, */*")
     assert reply.headers["Content-Type"].startswith("application/sparql-results+json")
@@ -162,15 +177,25 @@ def test_syntax_error_gives_400_with_position(provider: RunningGateway) -> None:
             urllib.parse.urlencode({"update": "CLEAR ALL"}),
             {"Content-Type": "application/x-www-form-urlencoded"},
         ),
-        lambda url: http("POST", f"{url}/sparql", "CLEAR ALL", {"Content-Type": "application/sparql-update"}),
+        lambda url: http(
+            "POST", f"{url}/sparql", "CLEAR ALL", {"Content-Type": "application/sparql-update"}
+        ),
         lambda url: http("GET", f"{url}/sparql?" + urllib.parse.urlencode({"query": "CLEAR ALL"})),
         lambda url: http(
             "GET",
             f"{url}/sparql?"
-            + urllib.parse.urlencode({"query": "PREFIX ex: <https://example.org/>\n# note\nDELETE WHERE { ?s ?p ?o }"}),
+            + urllib.parse.urlencode(
+                {"query": "PREFIX ex: <https://example.org/>\n# note\nDELETE WHERE { ?s ?p ?o }"}
+            ),
         ),
     ],
-    ids=["update-parameter", "update-form", "update-body", "update-in-query", "update-after-prologue"],
+    ids=[
+        "update-parameter",
+        "update-form",
+        "update-body",
+        "update-in-query",
+        "update-after-prologue",
+    ],
 )
 def test_update_rejected(provider: RunningGateway, send) -> None:
     before = manifest_triple_count(provider)
@@ -199,13 +224,17 @@ def test_service_word_in_string_is_allowed(provider: RunningGateway) -> None:
 def test_default_and_named_graph_parameters(provider: RunningGateway) -> None:
     graph = provider.state.manifest_graph
     reply = get_query(
-        provider, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+json",
+        provider,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "application/sparql-results+json",
         **{"default-graph-uri": "https://example.org/no-such-graph"},
     )
     assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "0"
 
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    reply = get_query(provider, query, "application/sparql-results+json", **{"named-graph-uri": graph})
+    reply = get_query(
+        provider, query, "application/sparql-results+json", **{"named-graph-uri": graph}
+    )
     bindings = json.loads(reply.body)["results"]["bindings"]
     assert [binding["g"]["value"] for binding in bindings] == [graph]
 
@@ -241,9 +270,13 @@ def test_cors_headers_and_preflight(provider: RunningGateway) -> None:
 
 
 def test_request_id_is_returned(provider: RunningGateway) -> None:
-    reply = http("GET", f"{provider.url}/sparql?query=ASK%7B%7D", headers={"X-Request-Id": "abc-123"})
+    reply = http(
+        "GET", f"{provider.url}/sparql?query=ASK%7B%7D", headers={"X-Request-Id": "abc-123"}
+    )
     assert reply.headers["X-Request-Id"] == "abc-123"
-    reply = http("GET", f"{provider.url}/sparql?query=ASK%7B%7D", headers={"X-Request-Id": "bad id\x7f"})
+    reply = http(
+        "GET", f"{provider.url}/sparql?query=ASK%7B%7D", headers={"X-Request-Id": "bad id\x7f"}
+    )
     assert reply.headers["X-Request-Id"] != "bad id\x7f"
     assert len(reply.headers["X-Request-Id"]) == 32
 
@@ -283,6 +316,8 @@ def test_rdflib_sparqlstore_client(provider: RunningGateway) -> None:
 
 def test_pyoxigraph_service_client_reads_endpoint(provider: RunningGateway) -> None:
     local = pyoxigraph.Store()
-    query = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{provider.url}/sparql> {{ ?s ?p ?o }} }}"""
+    query = (
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{provider.url}/sparql> {{ ?s ?p ?o }} }}"""
+    )
     count = next(iter(local.query(query)))["n"].value
     assert int(count) == manifest_triple_count(provider)
