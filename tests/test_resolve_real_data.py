@@ -7,10 +7,10 @@ compatible compute offerings is also computed here in plain Python from those
 files and compared with the resolver's set. Offerings map to CSV rows through
 their dcterms:source ("offerings_normalized.csv row N", N the line number).
 
-The rules the CSV computation follows are those of the data model: an offering's
-country is its row's country, else that of its zone or region in
-regions_normalized.csv; a row without either takes all its provider's regions,
-where all in the allowed set is compatible and anything else is not. Open Telekom Cloud's regions carry no country in the CSV;
+The CSV computation follows the data model. An offering's country is its row's
+country, else that of its zone or region in regions_normalized.csv. A row
+without either takes all its provider's regions: it is compatible only when all
+of them are allowed. Open Telekom Cloud's regions carry no country in the CSV;
 their codes (eu-de, eu-nl, eu-ch2) name it, and its Swiss region counts as its own.
 """
 

@@ -146,6 +146,7 @@ def test_duplicate_provider_across_sources_conflict(store):
     with pytest.raises(ConflictError, match="https://example.org/alpha is already described by source"):
         store.load_source("https://example.org/source/b", provider_document("alpha", 1, "y"), format=TURTLE)
     assert [r.iri for r in store.sources()] == ["https://example.org/source/a"]
+    assert not store.pyoxigraph_store.contains_named_graph(ox.NamedNode("https://example.org/source/b"))
 
 
 def test_same_provider_same_source_replaces(store):

@@ -1,10 +1,10 @@
 """``mpli demo``: load the example providers and resolve every example consumer manifest.
 
-Steps: validate each provider manifest in ``examples/providers/`` and load it
-into an in-memory store (one line per provider: offerings, conforms or not,
-time), then resolve each consumer manifest in ``examples/consumers/`` and print
-its ranked table with the reasons for near misses. Exit 0 when every step ran,
-2 when an example file is missing or invalid.
+First it validates each provider manifest in ``examples/providers/`` and loads
+it into an in-memory store, printing one line per provider with its offerings,
+its SHACL result and the time taken. Then it resolves each consumer manifest in
+``examples/consumers/`` and prints its ranked table with the reasons for near
+misses. Exit 0 when every step ran, 2 when an example file is missing or invalid.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """``mpli resolve``: rank every provider offering against a consumer manifest.
 
-Exit codes: 0 when at least one offering satisfies every must requirement, 1
-when none does, 2 when the consumer manifest or a provider file cannot be read,
-does not conform to the shapes, or uses a term the vocabulary does not define.
+Exit codes: 0 when at least one offering satisfies every must requirement, and
+1 when none does. Exit 2 means invalid input: the consumer manifest or a
+provider file cannot be read or does not conform to the shapes, or the consumer
+uses a term the vocabulary does not define.
 """
 
 from __future__ import annotations

@@ -237,7 +237,10 @@ def _certification_verdict(requirement, offering, entry, namer, checker, checked
                 state = "met"
                 break
             reasons.append(reason)
-            state = "unverified" if checker is None else ("failed" if state != "unverified" else state)
+            if checker is None:
+                state = "unverified"
+            elif state != "unverified":
+                state = "failed"
         states.append(state)
 
     actual = ", ".join(dict.fromkeys(held)) or ("no matching claim" if entry["has_claims"] else None)

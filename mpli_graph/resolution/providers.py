@@ -31,7 +31,7 @@ MPLI = "https://w3id.org/mpli#"
 
 @dataclass
 class ProviderLoad:
-    """What happened to one provider manifest file: loaded or skipped, with its validation summary."""
+    """The outcome of loading one provider manifest file: loaded or skipped, with its validation summary."""
 
     path: Path
     source: str

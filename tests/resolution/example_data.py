@@ -27,7 +27,7 @@ PREFIXES = """
 @prefix ex: <https://example.org/> .
 """
 
-# Three made-up providers. Alpha runs in Germany and France, states prices in EUR, holds a
+# Three made-up providers. Alpha runs in Germany and France, states prices in EUR, has a
 # BSI C5 Type 2 claim and delivers through OpenTofu. Beta runs in Switzerland and states
 # prices in USD, in EUR but historic, or without a currency. Gamma states no location, no
 # certification and prices per minute.
@@ -90,6 +90,6 @@ def verdicts(
 
 
 def consumer(body: str) -> rdflib.Graph:
-    """Return a consumer manifest graph: ``body`` holds the requirement nodes of ex:consumer."""
+    """Return a consumer manifest graph: ``body`` contains the requirement nodes of ex:consumer."""
     text = PREFIXES + "ex:consumer a mpli:ConsumerManifest .\n" + body
     return rdflib.Graph().parse(data=text, format="turtle")
