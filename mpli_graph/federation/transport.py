@@ -73,7 +73,7 @@ def read_solutions(body: bytes, results_format: ox.QueryResultsFormat) -> Soluti
         if not isinstance(parsed, ox.QuerySolutions):
             raise ResponseError(STATUS_MALFORMED, "expected solutions, received a boolean")
         variables = [variable.value for variable in parsed.variables]
-        rows = [tuple(solution[name] for name in variables) for solution in parsed]
+        rows = [tuple(solution) for solution in parsed]
     except (SyntaxError, ValueError, OSError) as error:
         raise ResponseError(STATUS_MALFORMED, f"invalid SPARQL results: {error}") from None
     return Solutions(variables, rows)
