@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import rdflib
 from flask import request
 
-from mpli_graph.errors import InputError, NotConformingError, PayloadTooLargeError
+from mpli_graph.errors import InputError, NotConformingError
+from mpli_graph.gateway.limits import check_body_size
 from mpli_graph.manifest import format_for_media_type, parse_data
 from mpli_graph.manifest.report import ValidationReport
-from mpli_graph.manifest.validate import validate
+from mpli_graph.manifest.validate import validate as validate_graph
 from mpli_graph.store import ValidationSummary
 
 
@@ -27,7 +28,7 @@ class CheckedManifest:
 
     graph: rdflib.Graph
     n_triples: bytes
-    report: object | None = None
+    report: ValidationReport | None = None
     summary: ValidationSummary | None = None
 
 
@@ -35,10 +36,7 @@ def request_format(max_bytes: int) -> tuple[bytes, str]:
     """Return the request body and its RDF format name, from ``Content-Type``."""
     rdf_format = format_for_media_type(request.headers.get("Content-Type") or "(none)")
     data = request.get_data(cache=True)
-    if len(data) > max_bytes:
-        raise PayloadTooLargeError(
-            f"the request body has {len(data)} bytes, more than the limit of {max_bytes}"
-        )
+    check_body_size(len(data), max_bytes)
     if not data.strip():
         raise InputError("the request body is empty; send an RDF document")
     return data, rdf_format
@@ -46,7 +44,7 @@ def request_format(max_bytes: int) -> tuple[bytes, str]:
 
 def validation_report(graph: rdflib.Graph) -> ValidationReport:
     """Validate ``graph`` against the SHACL shapes and return the report."""
-    return validate(graph)
+    return validate_graph(graph)
 
 
 def summary_of(report: ValidationReport) -> ValidationSummary:

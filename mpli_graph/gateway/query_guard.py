@@ -239,13 +239,18 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
     return line, column
 
 
+def update_rejected() -> ForbiddenError:
+    """Return the error for a SPARQL Update request, which this read-only endpoint rejects."""
+    return ForbiddenError(
+        "SPARQL Update is not accepted at this endpoint because it is read-only. "
+        "Replace a manifest through the Graph Store Protocol at /rdf-graphs with an admin token."
+    )
+
+
 def reject_update(text: str) -> None:
     """Raise :class:`ForbiddenError` if ``text`` is a SPARQL Update request."""
     if is_update(text):
-        raise ForbiddenError(
-            "SPARQL Update is not accepted at this endpoint: it is read-only. "
-            "Replace a manifest through the Graph Store Protocol at /rdf-graphs with an admin token."
-        )
+        raise update_rejected()
 
 
 def reject_service(text: str) -> None:

@@ -23,7 +23,6 @@ from flask import Blueprint, Response, request
 from pyoxigraph import QueryTriples, serialize
 
 from mpli_graph.errors import (
-    ForbiddenError,
     InputError,
     MpliError,
     QuerySyntaxError,
@@ -32,7 +31,12 @@ from mpli_graph.errors import (
 from mpli_graph.gateway.descriptions import PREFIXES, service_description
 from mpli_graph.gateway.formats import choose_rdf_syntax, choose_results_syntax, content_type
 from mpli_graph.gateway.limits import BoundedOutput, OutputLimitReached
-from mpli_graph.gateway.query_guard import operation_keyword, reject_service, reject_update
+from mpli_graph.gateway.query_guard import (
+    operation_keyword,
+    reject_service,
+    reject_update,
+    update_rejected,
+)
 from mpli_graph.gateway.state import GatewayState, gateway_state
 
 blueprint = Blueprint("sparql", __name__)
@@ -184,10 +188,7 @@ def endpoint() -> Response:
     parsed = read_protocol_request()
 
     if parsed.update is not None:
-        raise ForbiddenError(
-            "SPARQL Update is not accepted at this endpoint: it is read-only. "
-            "Replace a manifest through the Graph Store Protocol at /rdf-graphs with an admin token."
-        )
+        raise update_rejected()
     if parsed.query is None:
         if request.method == "POST":
             raise InputError(

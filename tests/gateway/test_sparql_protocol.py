@@ -321,3 +321,15 @@ def test_pyoxigraph_service_client_reads_endpoint(provider: RunningGateway) -> N
     )
     count = next(iter(local.query(query)))["n"].value
     assert int(count) == manifest_triple_count(provider)
+
+
+def test_invalid_graph_parameter_gives_400(provider: RunningGateway) -> None:
+    reply = get_query(provider, COUNT_QUERY, **{"default-graph-uri": "not an iri"})
+    assert reply.status == 400
+    assert "invalid dataset parameter" in json.loads(reply.body)["message"]
+
+
+def test_repeated_query_parameter_gives_400(provider: RunningGateway) -> None:
+    reply = http("GET", f"{provider.url}/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
+    assert reply.status == 400
+    assert "given 2 times" in json.loads(reply.body)["message"]
