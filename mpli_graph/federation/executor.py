@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import pyoxigraph as ox
 
@@ -43,7 +43,7 @@ from mpli_graph.federation.members import Federation
 from mpli_graph.federation.parse import ParsedQuery, parse_query
 from mpli_graph.federation.result import FederatedResult, SourceReport
 from mpli_graph.federation.transport import Solutions, Transport
-from mpli_graph.federation.union import concatenate, union_plan, validation_query
+from mpli_graph.federation.union import UnionEncoder, union_plan, validation_query
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,9 @@ class FederatedExecutor:
         check_syntax(validation_query(parsed))
         union = union_plan(parsed) if parsed.form == "SELECT" else None
 
+        encoder = UnionEncoder(union) if union is not None and store is None else None
         started = time.monotonic()
-        fetched, reports = self.fetch(parsed.prologue, plans)
+        fetched, reports = self.fetch(parsed.prologue, plans, encoder.add if encoder else None)
         logger.info(
             "fetched %d SERVICE blocks from %d members in %.1f ms",
             len(parsed.services),
@@ -102,8 +103,8 @@ class FederatedExecutor:
             names = ", ".join(f"{report.endpoint} ({report.error})" for report in failed)
             raise LimitExceededError(f"federation members failed: {names}")
 
-        if union is not None and store is None:
-            return FederatedResult(parsed.form, concatenate(union, fetched), reports)
+        if encoder is not None:
+            return FederatedResult(parsed.form, encoder.finish(), reports)
 
         local_query = parsed.replace_services(self.replacements(parsed, plans, fetched))
         payload = run_locally(local_query, parsed.form, store or ox.Store())
@@ -125,28 +126,37 @@ class FederatedExecutor:
         return by_endpoint
 
     def fetch(
-        self, prologue: str, plans: dict[str, list[planning.BlockPlan]]
+        self,
+        prologue: str,
+        plans: dict[str, list[planning.BlockPlan]],
+        on_block: Callable[[int, str, Solutions | None], None] | None = None,
     ) -> tuple[dict[tuple[int, str], Solutions | None], list[SourceReport]]:
-        """Send one sub-query per member concurrently; return solutions per block and reports."""
+        """Send one sub-query per member concurrently; return solutions per block and reports.
+
+        ``on_block(block_index, endpoint, solutions)`` is called in this thread
+        as each member's answer arrives, so work on early answers overlaps
+        with waiting for later ones.
+        """
         futures = {}
         for endpoint, endpoint_plans in plans.items():
             member = self.federation.member(endpoint)
             query = planning.subquery(prologue, endpoint_plans)
-            futures[endpoint] = self._pool.submit(self.transport.select, member, query)
+            futures[self._pool.submit(self.transport.select, member, query)] = endpoint
 
         fetched: dict[tuple[int, str], Solutions | None] = {}
-        reports = []
-        for endpoint, future in futures.items():
-            solutions, report = future.result()
-            reports.append(report)
+        reports: dict[str, SourceReport] = {}
+        for future in as_completed(futures):
+            endpoint = futures[future]
+            solutions, reports[endpoint] = future.result()
             endpoint_plans = plans[endpoint]
-            if solutions is None:
-                for block_plan in endpoint_plans:
-                    fetched[(block_plan.block.index, endpoint)] = None
-                continue
-            for block_plan, part in zip(endpoint_plans, planning.split_solutions(solutions, endpoint_plans)):
+            parts: list[Solutions | None] = [None] * len(endpoint_plans)
+            if solutions is not None:
+                parts = list(planning.split_solutions(solutions, endpoint_plans))
+            for block_plan, part in zip(endpoint_plans, parts):
                 fetched[(block_plan.block.index, endpoint)] = part
-        return fetched, reports
+                if on_block is not None:
+                    on_block(block_plan.block.index, endpoint, part)
+        return fetched, [reports[endpoint] for endpoint in plans]
 
     def replacements(
         self,

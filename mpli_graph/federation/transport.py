@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -128,8 +129,8 @@ class Transport:
         request = self._client.build_request(
             "POST",
             member.endpoint,
-            data={"query": query},
-            headers={"Accept": accept},
+            content=urlencode({"query": query}).encode("utf-8"),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
             timeout=timeout,
         )
 

@@ -153,44 +153,57 @@ def validation_query(parsed: ParsedQuery) -> str:
     return parsed.replace_services(replacements)
 
 
-def concatenate(plan: UnionPlan, fetched: dict[tuple[int, str], Solutions | None]) -> bytes:
-    """Return the SPARQL JSON results of the UNION: every branch's solutions in turn.
+class UnionEncoder:
+    """Encode the UNION's answer as SPARQL JSON, one branch at a time as answers arrive.
 
-    Each distinct term is encoded once; rows are joined as text, which is
+    Each distinct term is encoded once, and rows are joined as text, which is
     several times faster than building a dictionary per row for json.dumps.
     """
-    wanted = set(plan.variables)
-    encoded: dict[object, str] = {}
 
-    def encode(term) -> str:
-        text = encoded.get(term)
+    def __init__(self, plan: UnionPlan) -> None:
+        self.plan = plan
+        self.wanted = set(plan.variables)
+        self._encoded: dict[object, str] = {}
+        self._rows: dict[int, list[str]] = {}
+        self._branches = {branch.block.index: branch for branch in plan.branches}
+
+    def encode(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+        """Return a term's JSON text, from the cache when seen before."""
+        text = self._encoded.get(term)
         if text is None:
-            text = encoded[term] = json.dumps(term_json(term), ensure_ascii=False)
+            text = self._encoded[term] = json.dumps(term_json(term), ensure_ascii=False)
         return text
 
-    rows = []
-    for branch in plan.branches:
+    def add(self, block_index: int, endpoint: str, solutions: Solutions | None) -> None:
+        """Encode one branch's solutions, or its failure, as JSON rows."""
+        branch = self._branches[block_index]
         constants = [
-            f"{json.dumps(name)}:{encode(term)}" for name, term in branch.bindings.items() if name in wanted
+            f"{json.dumps(name)}:{self.encode(term)}"
+            for name, term in branch.bindings.items()
+            if name in self.wanted
         ]
-        solutions = fetched.get((branch.block.index, branch.block.endpoint))
 
         if solutions is None:
-            if branch.block.silent and not branch.filtered:
-                rows.append("{" + ",".join(constants) + "}")
-            continue
+            empty_solution = branch.block.silent and not branch.filtered
+            self._rows[block_index] = ["{" + ",".join(constants) + "}"] if empty_solution else []
+            return
 
         columns = [
             (position, json.dumps(name) + ":")
             for position, name in enumerate(solutions.variables)
-            if name in wanted
+            if name in self.wanted
         ]
+        rows = []
         for row in solutions.rows:
-            cells = constants + [key + encode(row[position]) for position, key in columns if row[position] is not None]
+            cells = constants + [key + self.encode(row[position]) for position, key in columns if row[position] is not None]
             rows.append("{" + ",".join(cells) + "}")
+        self._rows[block_index] = rows
 
-    head = json.dumps({"vars": plan.variables})
-    return f'{{"head":{head},"results":{{"bindings":[{",".join(rows)}]}}}}'.encode("utf-8")
+    def finish(self) -> bytes:
+        """Return the whole SPARQL JSON results document, branches in query order."""
+        rows = [row for branch in self.plan.branches for row in self._rows.get(branch.block.index, [])]
+        head = json.dumps({"vars": self.plan.variables})
+        return f'{{"head":{head},"results":{{"bindings":[{",".join(rows)}]}}}}'.encode("utf-8")
 
 
 def term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict:
