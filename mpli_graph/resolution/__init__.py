@@ -69,6 +69,7 @@ def resolve(
     consumer = read_requirements(to_rdflib_graph(consumer_graph))
     check_terms(store, consumer)
     namer = Namer(store)
+    read_done = time.perf_counter()
 
     offerings = [
         OfferingResult(
@@ -82,14 +83,19 @@ def resolve(
     ]
     verdicts = evaluate(store, consumer, namer, credential_checker)
     prices = hourly_prices(store, consumer)
-    ranked = rank_offerings(consumer, offerings, verdicts, prices)
+    query_done = time.perf_counter()
 
+    ranked = rank_offerings(consumer, offerings, verdicts, prices)
+    rank_done = time.perf_counter()
+
+    timings = {
+        "read": (read_done - started) * 1000,
+        "query": (query_done - read_done) * 1000,
+        "rank": (rank_done - query_done) * 1000,
+    }
     logger.info(
-        "Resolved %s against %d offerings in %.1f ms",
-        consumer.consumer,
-        len(offerings),
-        (time.perf_counter() - started) * 1000,
+        "Resolved %s against %d offerings in %.1f ms", consumer.consumer, len(offerings), sum(timings.values())
     )
     kept = ranked[:top] if top is not None else ranked
     compatible_total = sum(1 for r in ranked if r.compatible)
-    return Resolution(consumer, kept, namer, len(offerings), compatible_total)
+    return Resolution(consumer, kept, namer, len(offerings), compatible_total, timings)

@@ -41,6 +41,8 @@ UNKNOWN = "unknown"
 
 NO_CHECKER_REASON = "no credential verification configured"
 
+_VERDICT_ORDER = {UNKNOWN: 0, VIOLATED: 1, SATISFIED: 2}
+
 CredentialChecker = Callable[[str], tuple[bool, str]]
 
 
@@ -120,15 +122,26 @@ def _evaluate_quantity(store, kind, requirements, consumer, namer, checker) -> l
             }
         )
 
-    operator = "≥" if kind == "minimum" else "≤"
-    verdicts = []
+    # One row per stated value: keep the best verdict, and among equal verdicts the value
+    # that decides it (the largest for a minimum, the smallest for a maximum).
+    sign = 1 if kind == "minimum" else -1
+    best: dict[tuple[str, str], tuple[tuple, dict]] = {}
     for row in run_query(store, kind, [table]):
-        requirement = by_key[row["requirement"].value]
-        expected = f"{operator} {namer.quantity(requirement.value.value, requirement.unit)}"
+        key = (row["requirement"].value, row["offering"].value)
+        actual = row.get("actual")
+        order = (_VERDICT_ORDER[row["verdict"].value], sign * float(actual.value) if actual is not None else 0.0)
+        if key not in best or order > best[key][0]:
+            best[key] = (order, row)
+
+    operator = "≥" if kind == "minimum" else "≤"
+    expected = {r.key: f"{operator} {namer.quantity(r.value.value, r.unit)}" for r in requirements}
+    verdicts = []
+    for (requirement_key, offering), (_, row) in best.items():
+        requirement = by_key[requirement_key]
         actual = None
         if "actual" in row:
-            actual = namer.quantity(row["actual"].value, row["canonicalUnit"].value)
-        verdicts.append(Verdict(requirement, row["offering"].value, row["verdict"].value, expected, actual))
+            actual = namer.quantity(row["actual"].value, requirement.canonical_unit)
+        verdicts.append(Verdict(requirement, offering, row["verdict"].value, expected[requirement_key], actual))
     return verdicts
 
 

@@ -59,6 +59,7 @@ class Requirement:
     on_property: str | None = None
     value: ox.NamedNode | ox.Literal | None = None
     unit: str | None = None
+    canonical_unit: str | None = None
     allowed_values: list[ox.NamedNode | ox.Literal] = field(default_factory=list)
     schemes: list[str] = field(default_factory=list)
     match: str = "any"

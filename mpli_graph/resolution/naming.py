@@ -61,6 +61,8 @@ class Namer:
     """Shorten IRIs and format values for people, with unit symbols and status ranks from the vocabulary."""
 
     def __init__(self, store: ManifestStore) -> None:
+        self._compacted: dict[str, str] = {}
+        self._quantities: dict[tuple[str, str], str] = {}
         self.symbols: dict[str, str] = {}
         self.ranks: dict[str, int] = {}
         for row in run_query(store, "vocabulary", []):
@@ -72,10 +74,15 @@ class Namer:
 
     def compact(self, iri: str) -> str:
         """Return ``iri`` as prefix:name when a known prefix matches, else the IRI itself."""
-        for prefix, namespace in PREFIXES.items():
-            if iri.startswith(namespace) and len(iri) > len(namespace):
-                return f"{prefix}:{iri[len(namespace):]}"
-        return iri
+        compacted = self._compacted.get(iri)
+        if compacted is None:
+            compacted = iri
+            for prefix, namespace in PREFIXES.items():
+                if iri.startswith(namespace) and len(iri) > len(namespace):
+                    compacted = f"{prefix}:{iri[len(namespace):]}"
+                    break
+            self._compacted[iri] = compacted
+        return compacted
 
     def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
         """Return an RDF term for display: a compact IRI, or a literal's lexical form."""
@@ -89,9 +96,13 @@ class Namer:
 
     def quantity(self, number: str, unit: str) -> str:
         """Return a number with its unit symbol; counts (unit:NUM) get no symbol."""
-        if unit == PREFIXES["unit"] + "NUM":
-            return self.number(number)
-        return f"{self.number(number)} {self.unit(unit)}"
+        text = self._quantities.get((number, unit))
+        if text is None:
+            text = self.number(number)
+            if unit != PREFIXES["unit"] + "NUM":
+                text = f"{text} {self.unit(unit)}"
+            self._quantities[(number, unit)] = text
+        return text
 
     def currency(self, iri: str) -> str:
         """Return a currency IRI as its ISO 4217 code, such as EUR."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import rdflib
@@ -22,13 +22,18 @@ _VERDICT_TERMS = {"satisfied": MPLI.Satisfied, "violated": MPLI.Violated, "unkno
 
 @dataclass
 class Resolution:
-    """Every offering ranked against one consumer manifest, with each requirement's verdict."""
+    """Every offering ranked against one consumer manifest, with each requirement's verdict.
+
+    ``timings`` gives the milliseconds spent reading the requirements ("read"),
+    running the queries ("query") and ranking ("rank").
+    """
 
     consumer: ConsumerRequirements
     results: list[OfferingResult]
     namer: Namer
     offering_count: int
     compatible_total: int
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def compatible(self) -> list[OfferingResult]:

@@ -27,7 +27,8 @@ _STANDARD_PROPERTIES = {RDF_TYPE}
 def check_terms(store: ManifestStore, consumer: ConsumerRequirements) -> None:
     """Raise UnknownTermError for the first term of ``consumer`` that the vocabulary does not define.
 
-    A minimum or maximum requirement without ``mpli:unit`` gets its property's canonical unit here.
+    A minimum or maximum requirement gets its property's canonical unit here, and also takes
+    it as its own unit when it has no ``mpli:unit``.
     """
     for requirement in consumer.requirements:
         _check_requirement(store, requirement)
@@ -59,6 +60,7 @@ def _check_quantity_units(store: ManifestStore, requirement: Requirement, where:
             f"{where}: property <{requirement.on_property}> has no mpli:canonicalUnit in the vocabulary, "
             "so it is not a quantity; use a quantity property or add one in an ontology module"
         )
+    requirement.canonical_unit = canonical
     if requirement.unit is None:
         # Without mpli:unit the value is in the property's canonical unit.
         requirement.unit = canonical
