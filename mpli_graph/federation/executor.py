@@ -22,16 +22,16 @@ as the SPARQL 1.1 Federated Query recommendation says) and the rest of the
 answer is returned; with ``partial=False`` the failure raises
 LimitExceededError instead.
 
-Blocks are always fetched unbound, in a single round.
-NOTE: bound joins (sending one block's join values to another member as VALUES)
-are not implemented, so a join whose members return large unbound results
-transfers all of them.
+Blocks are fetched unbound in one round, except that a join partner that
+returns more than ``bound_join_threshold`` solutions is fetched again in a
+second round as a bound join (see :mod:`mpli_graph.federation.boundjoin`).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -44,11 +44,15 @@ from mpli_graph.federation.parse import ParsedQuery, parse_query
 from mpli_graph.federation.result import FederatedResult, SourceReport
 from mpli_graph.federation.transport import Solutions, Transport
 from mpli_graph.federation.union import UnionEncoder, union_plan, validation_query
+from mpli_graph.federation.boundjoin import Partner, join_partners, join_values, values_clause
 
 logger = logging.getLogger(__name__)
 
 MAX_PARALLEL_REQUESTS = 64
 """Largest number of members asked at the same time."""
+
+DEFAULT_BOUND_JOIN_THRESHOLD = 10_000
+"""Solutions a join partner may return before it is fetched again as a bound join."""
 
 
 class FederatedExecutor:
@@ -59,8 +63,10 @@ class FederatedExecutor:
         federation: Federation,
         transport: Transport | None = None,
         partial: bool = True,
+        bound_join_threshold: int | None = DEFAULT_BOUND_JOIN_THRESHOLD,
     ) -> None:
         self.federation = federation
+        self.bound_join_threshold = bound_join_threshold
         self.transport = transport or Transport()
         self._owns_transport = transport is None
         self.partial = partial
@@ -89,8 +95,13 @@ class FederatedExecutor:
         union = union_plan(parsed) if parsed.form == "SELECT" else None
 
         encoder = UnionEncoder(union) if union is not None and store is None else None
+        partners = join_partners(parsed) if self.bound_join_threshold is not None else {}
+        limited = self.limit_partners(plans, partners)
+
         started = time.monotonic()
         fetched, reports = self.fetch(parsed.prologue, plans, encoder.add if encoder else None)
+        if limited:
+            reports = self.fetch_truncated(parsed, plans, partners, limited, fetched, reports)
         logger.info(
             "fetched %d SERVICE blocks from %d members in %.1f ms",
             len(parsed.services),
@@ -124,6 +135,61 @@ class FederatedExecutor:
                 block_plan = planning.BlockPlan(block, endpoint, projection, list(block.filters))
                 by_endpoint.setdefault(endpoint, []).append(block_plan)
         return by_endpoint
+
+    def limit_partners(
+        self, plans: dict[str, list[planning.BlockPlan]], partners: dict[int, list[Partner]]
+    ) -> set[int]:
+        """Put a row limit on each join partner sent alone to its member; return their blocks."""
+        limited = set()
+        for endpoint_plans in plans.values():
+            if len(endpoint_plans) == 1 and endpoint_plans[0].block.index in partners:
+                endpoint_plans[0].limit = self.bound_join_threshold + 1
+                limited.add(endpoint_plans[0].block.index)
+        return limited
+
+    def fetch_truncated(
+        self,
+        parsed: ParsedQuery,
+        plans: dict[str, list[planning.BlockPlan]],
+        partners: dict[int, list[Partner]],
+        limited: set[int],
+        fetched: dict[tuple[int, str], Solutions | None],
+        reports: list[SourceReport],
+    ) -> list[SourceReport]:
+        """Fetch again each limited block that hit its limit, bound to a complete partner if any."""
+        threshold = self.bound_join_threshold
+        blocks = parsed.services
+        truncated = [
+            index
+            for index in sorted(limited)
+            if (solutions := fetched[(index, blocks[index].endpoint)]) is not None and len(solutions.rows) > threshold
+        ]
+        if not truncated:
+            return reports
+
+        second_round: dict[str, list[planning.BlockPlan]] = {}
+        for index in truncated:
+            bindings = ""
+            for partner in partners[index]:
+                partner_solutions = fetched.get((partner.index, blocks[partner.index].endpoint))
+                if partner.index in truncated or partner_solutions is None:
+                    continue
+                values = join_values(partner_solutions, partner.variables)
+                if values is not None and len(values) <= threshold:
+                    bindings = values_clause(partner.variables, values)
+                    break
+
+            endpoint = blocks[index].endpoint
+            logger.info("fetching block %d from %s again, %s", index, endpoint, "bound" if bindings else "unbound")
+            second_round[endpoint] = [replace(plans[endpoint][0], limit=None, bindings=bindings)]
+
+        refetched, second_reports = self.fetch(parsed.prologue, second_round)
+        fetched.update(refetched)
+        first_elapsed = {report.endpoint: report.elapsed_ms for report in reports}
+        for report in second_reports:
+            report.elapsed_ms += first_elapsed.get(report.endpoint, 0.0)
+        replaced = {report.endpoint: report for report in second_reports}
+        return [replaced.get(report.endpoint, report) for report in reports]
 
     def fetch(
         self,

@@ -31,6 +31,9 @@ class BlockPlan:
     endpoint: str
     projection: list[str] | None
     filters: list[str]
+    limit: int | None = None
+    bindings: str = ""
+    """A VALUES clause that restricts the block to join values (a bound join)."""
 
 
 def projection_for(parsed: ParsedQuery, block: ServiceBlock) -> list[str] | None:
@@ -51,7 +54,7 @@ def projection_for(parsed: ParsedQuery, block: ServiceBlock) -> list[str] | None
 def block_pattern(plan: BlockPlan) -> str:
     """Return the group pattern of one block with its pushed filters."""
     filters = " ".join(f"FILTER {expression}" for expression in plan.filters)
-    return f"{{ {plan.block.body} }} {filters}".rstrip()
+    return f"{plan.bindings} {{ {plan.block.body} }} {filters}".strip()
 
 
 def subquery(prologue: str, plans: list[BlockPlan]) -> str:
@@ -59,7 +62,8 @@ def subquery(prologue: str, plans: list[BlockPlan]) -> str:
     if len(plans) == 1:
         plan = plans[0]
         head = " ".join(f"?{name}" for name in plan.projection) if plan.projection else "*"
-        return f"{prologue}\nSELECT {head} WHERE {{ {block_pattern(plan)} }}"
+        limit = f" LIMIT {plan.limit}" if plan.limit is not None else ""
+        return f"{prologue}\nSELECT {head} WHERE {{ {block_pattern(plan)} }}{limit}"
 
     names: set[str] = set()
     for plan in plans:
