@@ -69,7 +69,10 @@ def serve_graph_document(state: GatewayState, graph: str) -> Response:
     response.last_modified = state.backend.modified(graph)
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-cache"
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    # werkzeug's make_conditional sets Date itself; the HTTP server adds its own as well.
+    del response.headers["Date"]
+    return response
 
 
 @blueprint.route(MANIFEST_PATH, methods=["GET"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import logging
 import io
 import json
 import urllib.parse
@@ -333,3 +334,27 @@ def test_repeated_query_parameter_gives_400(provider: RunningGateway) -> None:
     reply = http("GET", f"{provider.url}/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert reply.status == 400
     assert "given 2 times" in json.loads(reply.body)["message"]
+
+
+def test_requests_and_errors_logged_with_id(
+    provider: RunningGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="mpli_graph.gateway")
+    reply = http(
+        "GET",
+        f"{provider.url}/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE {"}),
+        headers={"X-Request-Id": "log-check-1"},
+    )
+    assert reply.status == 400
+    assert reply.headers["Access-Control-Allow-Origin"] == "*"
+    assert json.loads(reply.body)["request_id"] == "log-check-1"
+
+    lines = [record for record in caplog.records if "log-check-1" in record.getMessage()]
+    access = [record for record in lines if record.name == "mpli_graph.gateway.request_log"]
+    rejected = [record for record in lines if record.name == "mpli_graph.gateway.errors"]
+    assert len(access) == 1
+    assert access[0].levelno == logging.INFO
+    assert " 400 " in access[0].getMessage()
+    assert len(rejected) == 1
+    assert rejected[0].levelno == logging.WARNING
+    assert "QuerySyntaxError" in rejected[0].getMessage()
