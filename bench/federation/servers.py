@@ -23,7 +23,7 @@ from tests.federation.endpoints import SparqlEndpoint  # noqa: E402
 
 
 def main() -> int:
-    """Start the endpoints and serve until told to quit."""
+    """Start the endpoints and serve until standard input sends ``quit``."""
     count = int(sys.argv[1])
     manifests = sorted((ROOT / "examples" / "providers").glob("*.ttl"))
     stores = []

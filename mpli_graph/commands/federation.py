@@ -3,7 +3,7 @@
 The demo starts one ``mpli serve provider`` process per provider manifest on a
 free loopback port, and a marketplace gateway with the federation blueprint in
 this process. It posts a consumer manifest to the marketplace's live
-resolution route, prints the ranking and which members answered, and stops
+resolution route, prints the ranking and the status of each member, and stops
 every process it started.
 """
 
@@ -149,7 +149,7 @@ def start_marketplace(endpoints: list[str]):
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """Run the demo and return 0 when the marketplace answered with every member."""
+    """Run the demo; return 0 when every member responded, 1 when some did not."""
     if args.top < 1:
         raise InputError(f"--top must be at least 1, got {args.top}")
     manifests = manifest_paths(args.providers)

@@ -3,7 +3,7 @@
 Routes, under the prefix given (``/federation`` by default):
 
 - ``GET|POST /sparql``: a SPARQL 1.1 Protocol query whose SERVICE blocks name
-  federation members; any other SERVICE IRI is rejected with 403 before a
+  federation members. Any other SERVICE IRI is rejected with 403 before a
   request is sent. Results by content negotiation (SPARQL JSON, XML, CSV, TSV,
   or RDF for CONSTRUCT and DESCRIBE). The ``MPLI-Federation-Sources`` header
   holds the sources' reports as JSON.
@@ -69,7 +69,7 @@ def create_federation_blueprint(
 
     @blueprint.route("/sparql", methods=["GET", "POST"])
     def federated_sparql() -> Response:
-        """Run a federated query and return its answer in the negotiated format."""
+        """Run a federated query and return its result in the negotiated format."""
         query = read_query(max_body_bytes)
         result = executor.query(query)
 
@@ -77,7 +77,7 @@ def create_federation_blueprint(
         media_type = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes else offered[0]
         if media_type is None:
             raise NotAcceptableError(
-                f"cannot answer with {request.headers.get('Accept')}: accept one of {', '.join(offered)}"
+                f"no result format matches Accept {request.headers.get('Accept')!r}: accept one of {', '.join(offered)}"
             )
 
         response = Response(result.serialize(media_type), content_type=media_type)

@@ -1,9 +1,9 @@
 """Bound joins: restrict a large SERVICE block to the join values of a small one.
 
 Two blocks are *join partners* when both are direct elements of the same
-group (so every solution of the group contains one solution of each), neither
-is SILENT nor names its endpoint with a variable, and they share variables
-that both bind certainly. In the first round each partner is fetched with
+group, so every solution of the group contains one solution of each. Neither
+may be SILENT or name its endpoint with a variable, and they must share
+variables that both bind certainly. In the first round each partner is fetched with
 ``LIMIT threshold + 1``. A partner that returns more than ``threshold``
 solutions is fetched again in a second round: with a VALUES clause holding
 the distinct join values of a partner that returned all its solutions, or

@@ -54,7 +54,7 @@ def add_live_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--strict-members",
         action="store_true",
-        help="fail (exit 2) when a member does not answer, instead of leaving it out",
+        help="fail (exit 2) when a member does not respond, instead of leaving it out",
     )
 
 
@@ -95,7 +95,7 @@ def resolve_from_args(
 
 
 def print_failed_sources(sources: list[SourceReport], stream: TextIO) -> None:
-    """Print one warning line for each member that did not answer live."""
+    """Print one warning line for each member that did not respond live."""
     for source in sources:
         if source.status == "ok":
             continue

@@ -3,9 +3,9 @@
 The executor
 
 1. parses the query and rejects any SERVICE IRI that is not a federation
-   member before a single byte is sent (``SERVICE ?var`` ranges over the
-   members only, so a variable bound to any other IRI reaches nothing), and
-   lets pyoxigraph check the query's syntax with every block left empty;
+   member before a single byte is sent. ``SERVICE ?var`` ranges over the
+   members only, so a variable bound to any other IRI reaches nothing.
+   pyoxigraph checks the query's syntax with every block left empty;
 2. builds one sub-query per member, with every block for that member, the
    block's pushable FILTERs and only the variables the rest of the query uses;
 3. sends the sub-queries concurrently over one pooled HTTP client, each with
@@ -13,13 +13,13 @@ The executor
 4. replaces each SERVICE block by a VALUES block holding exactly the
    solutions the member returned, and runs the rewritten query (which has no
    SERVICE left) in pyoxigraph, over an empty store or the one given; a
-   query that is only a UNION of SERVICE blocks is answered by concatenating
+   query that is only a UNION of SERVICE blocks gets its result by concatenating
    the solutions instead (see :mod:`mpli_graph.federation.union`).
 
 A member that fails is reported in the result's ``sources``. By default its
 blocks contribute no solutions (``SERVICE SILENT`` blocks one empty solution,
 as the SPARQL 1.1 Federated Query recommendation says) and the rest of the
-answer is returned; with ``partial=False`` the failure raises
+result is returned; with ``partial=False`` the failure raises
 LimitExceededError instead.
 
 Blocks are fetched unbound in one round, except that a join partner that
@@ -88,7 +88,7 @@ class FederatedExecutor:
         self.close()
 
     def query(self, text: str, store: ox.Store | None = None) -> FederatedResult:
-        """Run a federated query and return its answer with a report per member."""
+        """Run a federated query and return its result with a report per member."""
         parsed = parse_query(text)
         plans = self.plan(parsed)
         check_syntax(validation_query(parsed))
@@ -200,7 +200,7 @@ class FederatedExecutor:
         """Send one sub-query per member concurrently; return solutions per block and reports.
 
         ``on_block(block_index, endpoint, solutions)`` is called in this thread
-        as each member's answer arrives, so work on early answers overlaps
+        as each member's response arrives, so work on early responses overlaps
         with waiting for later ones.
         """
         futures = {}
@@ -269,7 +269,7 @@ def check_syntax(query: str) -> None:
 
 
 def run_locally(query: str, form: str, store: ox.Store) -> bytes:
-    """Run the rewritten query in pyoxigraph and serialize its answer.
+    """Run the rewritten query in pyoxigraph and serialize its result.
 
     The query no longer contains SERVICE, so pyoxigraph sends nothing: the
     tokenizer found every SERVICE keyword outside strings, IRIs and comments,

@@ -1,10 +1,10 @@
-"""Fall back to a member's last harvested copy when the member does not answer.
+"""Fall back to a member's last harvested copy when the member does not respond.
 
 The harvested copy lives in a :class:`~mpli_graph.store.ManifestStore` as one
 source graph. A member is matched to its source by the member's own IRI, by
 its endpoint URL as source IRI, or by the endpoint URL as the source's origin,
 in that order. The copy is reported as ``stale`` with its age in seconds, so
-a user sees that the answer is not live.
+a user sees that the data is not live.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class HarvestedCopy:
 
 
 def find_source(harvest: ManifestStore, member: FederationMember) -> SourceRecord | None:
-    """Return the harvested source that holds a member's manifest, or None."""
+    """Return the harvested source that contains a member's manifest, or None."""
     records = harvest.sources()
     for wanted in (member.iri, member.endpoint):
         for record in records:
@@ -63,7 +63,7 @@ def harvested_copy(harvest: ManifestStore, member: FederationMember) -> Harveste
 
 
 def stale_report(failed: SourceReport, copy: HarvestedCopy) -> SourceReport:
-    """Return the report of a member answered from its harvested copy."""
+    """Return the report of a member replaced by its harvested copy."""
     logger.warning(
         "federation member %s failed; using its harvested copy from %s", failed.endpoint, copy.source.loaded_at
     )
@@ -71,7 +71,7 @@ def stale_report(failed: SourceReport, copy: HarvestedCopy) -> SourceReport:
         endpoint=failed.endpoint,
         status=STATUS_STALE,
         elapsed_ms=failed.elapsed_ms,
-        error=f"{failed.status}: {failed.error}; answered from the copy harvested at {copy.source.loaded_at}",
+        error=f"{failed.status}: {failed.error}; used the copy harvested at {copy.source.loaded_at}",
         rows=len(copy.triples),
         age_seconds=copy.age_seconds,
     )

@@ -1,7 +1,7 @@
 """Resolve a consumer manifest against the live endpoints of federation members.
 
 Design: every member receives one CONSTRUCT (``queries/federation/member-data.rq``)
-at the same time; the answers go into a temporary in-memory
+at the same time; the responses go into a temporary in-memory
 :class:`~mpli_graph.store.ManifestStore` (one source graph per member, with
 the MPLI vocabulary), and the ordinary resolver runs over it. The ranking is
 therefore the same as over a harvested store holding the same manifests.
@@ -48,7 +48,7 @@ class LiveResolution:
 
     @property
     def complete(self) -> bool:
-        """True when every member answered live."""
+        """True when every member responded live."""
         return all(source.status == STATUS_OK for source in self.sources)
 
     def to_json(self) -> dict:
@@ -68,12 +68,12 @@ def gather(
     members = list(federation)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=max(1, min(64, len(members))), thread_name_prefix="mpli-live") as pool:
-        answers = list(pool.map(lambda member: transport.construct(member, query), members))
+        responses = list(pool.map(lambda member: transport.construct(member, query), members))
     logger.info("fetched %d members in %.1f ms", len(members), (time.monotonic() - started) * 1000)
 
     store = ManifestStore()
     reports = []
-    for member, (triples, report) in zip(members, answers):
+    for member, (triples, report) in zip(members, responses):
         if triples is None and fallback is not None:
             copy = harvested_copy(fallback, member)
             if copy is not None:
@@ -110,8 +110,8 @@ def resolve_live(
 ) -> LiveResolution:
     """Resolve a consumer manifest against the members' live endpoints.
 
-    ``fallback`` is a harvested store used for a member that does not answer.
-    With ``partial=False`` a member that neither answers nor has a harvested
+    ``fallback`` is a harvested store used for a member that does not respond.
+    With ``partial=False`` a member that neither responds nor has a harvested
     copy raises LimitExceededError instead of being left out.
     """
     own_transport = transport is None

@@ -37,7 +37,7 @@ from mpli_graph.errors import ForbiddenError, InputError, NotFoundError, RdfSynt
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 5.0
-"""Seconds a member may take to answer when the members file states no timeout."""
+"""Seconds a member may take to respond when the members file states no timeout."""
 
 MAXIMUM_TIMEOUT = 300.0
 """Largest timeout in seconds a members file may set."""

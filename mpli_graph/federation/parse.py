@@ -81,7 +81,7 @@ class ServiceBlock:
     certain_variables: set[str]
     filters: list[str] = field(default_factory=list)
     path: tuple[tuple[int, int], ...] = ()
-    """Where the block sits: for each enclosing group, its (chain, branch) in
+    """The block's position: for each enclosing group, its (chain, branch) in
     its parent group. Group patterns joined by UNION share a chain and differ
     in branch."""
 
@@ -123,7 +123,7 @@ class ParsedQuery:
         }
 
     def variables_joined(self, block: ServiceBlock) -> set[str]:
-        """Return the variables whose values outside a block can affect the answer.
+        """Return the variables whose values outside a block can affect the result.
 
         These are the variables used outside every SERVICE block, and those
         of other blocks that may be joined with this one. A block in another

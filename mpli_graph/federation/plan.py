@@ -40,7 +40,7 @@ def projection_for(parsed: ParsedQuery, block: ServiceBlock) -> list[str] | None
     """Return the block variables the rest of the query uses, or None for all of them.
 
     A variable that occurs nowhere else in the query, or only in blocks of
-    other UNION branches, cannot change the answer unless the query projects
+    other UNION branches, cannot change the result unless the query projects
     ``*``, so the member need not send it. The member still sends one
     solution per match, so counts stay the same.
     """
@@ -58,7 +58,7 @@ def block_pattern(plan: BlockPlan) -> str:
 
 
 def subquery(prologue: str, plans: list[BlockPlan]) -> str:
-    """Return the SELECT query that asks one member for all its blocks at once."""
+    """Return the SELECT query that requests all of one member's blocks at once."""
     if len(plans) == 1:
         plan = plans[0]
         head = " ".join(f"?{name}" for name in plan.projection) if plan.projection else "*"
@@ -92,12 +92,12 @@ def split_solutions(solutions: Solutions, plans: list[BlockPlan]) -> list[Soluti
 
 def restrict(solutions: Solutions, plan: BlockPlan, rows: list[tuple]) -> Solutions:
     """Keep only the variables of a plan's projection in a set of rows."""
-    wanted = plan.projection if plan.projection else plan.block.variables
-    wanted_set = set(wanted)
+    kept = plan.projection if plan.projection else plan.block.variables
+    kept_set = set(kept)
     positions = [
         (name, index)
         for index, name in enumerate(solutions.variables)
-        if name in wanted_set and name != BLOCK_VARIABLE
+        if name in kept_set and name != BLOCK_VARIABLE
     ]
     names = [name for name, _ in positions]
     return Solutions(names, [tuple(row[index] for _, index in positions) for row in rows])
@@ -127,4 +127,4 @@ EMPTY_GROUP = "{ }"
 """A group with one empty solution: what a failed SERVICE SILENT block yields."""
 
 NO_SOLUTIONS = "{ FILTER(false) }"
-"""A group with no solution: what a failed member contributes to a partial answer."""
+"""A group with no solution: what a failed member contributes to a partial result."""

@@ -1,4 +1,4 @@
-"""The result of a federated query: the answer plus a report for every member asked."""
+"""The result of a federated query: the solutions or triples plus a report for every member queried."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ STATUS_TIMEOUT = "timeout"
 STATUS_TOO_LARGE = "too_large"
 STATUS_MALFORMED = "malformed"
 STATUS_STALE = "stale"
-"""Statuses of a source: answered, failed, timed out, answered too much, answered
-unreadable data, or replaced by its last harvested copy."""
+"""Statuses of a source: responded, failed, timed out, sent more than the size
+limit, sent unreadable data, or replaced by its last harvested copy."""
 
 RESULTS_MEDIA_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -35,7 +35,7 @@ GRAPH_MEDIA_TYPES = {
 
 @dataclass
 class SourceReport:
-    """What happened when one member was asked: its status, time and error."""
+    """The outcome of one member's request: its status, time and error."""
 
     endpoint: str
     status: str
@@ -59,7 +59,7 @@ class SourceReport:
 
 @dataclass
 class FederatedResult:
-    """A federated query's answer, kept serialized, with the sources' reports.
+    """A federated query's result, kept serialized, with the sources' reports.
 
     ``payload`` is SPARQL JSON results for SELECT and ASK, and N-Triples for
     CONSTRUCT and DESCRIBE, so the result can be returned in any format later

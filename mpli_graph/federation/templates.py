@@ -2,8 +2,8 @@
 
 A template names its one member as ``SERVICE <urn:mpli:federation:member>``.
 :func:`federate` repeats that block for each member endpoint, as the branches
-of a UNION, and binds the endpoint to a variable so every solution says which
-member stated it. The output is plain SPARQL 1.1 that any engine with SERVICE
+of a UNION, and binds the endpoint to a variable so every solution names the
+member that stated it. The output is plain SPARQL 1.1 that any engine with SERVICE
 support runs.
 """
 

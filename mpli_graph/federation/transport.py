@@ -3,9 +3,10 @@
 One pooled ``httpx.Client`` is shared by all members, so that a member's
 connection is reused from one query to the next. Every request has the
 member's time limit, both per network operation and as a total deadline while
-the body streams in, and a limit on the response size. A failure never raises:
-it comes back as a :class:`~mpli_graph.federation.result.SourceReport` with
-its status and error, so that one member cannot fail the whole query.
+the body streams in, and a limit on the response size. A failed request
+does not raise: :meth:`Transport.select` and :meth:`Transport.construct`
+return a :class:`~mpli_graph.federation.result.SourceReport` with its status
+and error, so that one member cannot fail the whole query.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ class Transport:
         try:
             response = self._client.send(request, stream=True)
         except httpx.TimeoutException:
-            raise ResponseError(STATUS_TIMEOUT, f"no answer within {member.timeout:g} s") from None
+            raise ResponseError(STATUS_TIMEOUT, f"timed out: no response within {member.timeout:g} s") from None
         except httpx.HTTPError as error:
             raise ResponseError(STATUS_ERROR, f"request failed: {error}") from None
 
@@ -172,10 +173,10 @@ class Transport:
                         f"response is over the limit of {self.max_response_bytes} bytes",
                     )
                 if time.monotonic() > deadline:
-                    raise ResponseError(STATUS_TIMEOUT, f"answer not complete within {member.timeout:g} s")
+                    raise ResponseError(STATUS_TIMEOUT, f"timed out: response not complete within {member.timeout:g} s")
                 chunks.append(chunk)
         except httpx.TimeoutException:
-            raise ResponseError(STATUS_TIMEOUT, f"answer not complete within {member.timeout:g} s") from None
+            raise ResponseError(STATUS_TIMEOUT, f"timed out: response not complete within {member.timeout:g} s") from None
         except httpx.HTTPError as error:
             raise ResponseError(STATUS_ERROR, f"reading the response failed: {error}") from None
         return b"".join(chunks)

@@ -1,4 +1,4 @@
-"""Answer a UNION of SERVICE blocks by concatenating the members' solutions.
+"""Evaluate a UNION of SERVICE blocks by concatenating the members' solutions.
 
 The most common federated query asks every member the same thing::
 
@@ -9,7 +9,7 @@ The most common federated query asks every member the same thing::
 
 When a query has exactly this shape (plain projected variables, no solution
 modifiers, each branch one SERVICE block with an IRI, FILTERs that were all
-pushed into the block, and BINDs of constant IRIs) its answer is the
+pushed into the block, and BINDs of constant IRIs) its result is the
 concatenation of the branches' solutions plus the bound constants. The
 executor then skips the local evaluation in pyoxigraph, which for thousands
 of solutions costs more than the requests themselves.
@@ -154,7 +154,7 @@ def validation_query(parsed: ParsedQuery) -> str:
 
 
 class UnionEncoder:
-    """Encode the UNION's answer as SPARQL JSON, one branch at a time as answers arrive.
+    """Encode the UNION's result as SPARQL JSON, one branch at a time as responses arrive.
 
     Each distinct term is encoded once, and rows are joined as text, which is
     several times faster than building a dictionary per row for json.dumps.

@@ -85,7 +85,7 @@ class SparqlEndpoint:
         return parse_qs(body).get("query", [""])[0]
 
     def app(self, environ: dict, start_response) -> list[bytes]:
-        """Answer one SPARQL protocol request."""
+        """Respond to one SPARQL protocol request."""
         self.requests += 1
         query = self.read_query(environ)
         self.queries.append(query)
@@ -141,7 +141,7 @@ class GatewayEndpoint:
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     def delayed(self, environ: dict, start_response):
-        """Wait for the configured delay, then let the gateway answer."""
+        """Wait for the configured delay, then let the gateway respond."""
         if self.delay:
             time.sleep(self.delay)
         return self.app(environ, start_response)
@@ -194,7 +194,7 @@ class ConnectionCounter:
 
 
 def store_from_turtle(text: str) -> ox.Store:
-    """Return a store whose default graph holds the given Turtle."""
+    """Return a store whose default graph contains the given Turtle."""
     store = ox.Store()
     store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
     return store

@@ -59,8 +59,10 @@ def test_both_partners_large_fetched_unbound(members):
     sent_to_a, sent_to_c = list(a.queries), list(c.queries)
 
     assert rows_of(result.solutions()) == pyoxigraph_rows(query)
-    assert len(sent_to_a) == 2 and len(sent_to_c) == 2
-    assert "VALUES" not in sent_to_a[1] and "LIMIT" not in sent_to_a[1]
+    assert len(sent_to_a) == 2
+    assert len(sent_to_c) == 2
+    assert "VALUES" not in sent_to_a[1]
+    assert "LIMIT" not in sent_to_a[1]
 
 
 def test_small_partners_fetched_once(members):

@@ -32,7 +32,7 @@ def pyoxigraph_rows(query: str) -> list[tuple]:
 
 
 def executor_for(*endpoints, timeout: float = 5.0, **options) -> FederatedExecutor:
-    """Return an executor whose federation holds the given endpoints."""
+    """Return an executor whose federation contains the given endpoints."""
     members = [FederationMember(endpoint.url, timeout) for endpoint in endpoints]
     return FederatedExecutor(Federation(members), **options)
 

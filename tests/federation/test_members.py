@@ -20,7 +20,7 @@ def no_dns(host: str) -> list[str]:
 
 
 def fake_dns(answers: dict[str, list[str]]):
-    """Return a resolver that answers from a table instead of the network."""
+    """Return a resolver that looks host names up in a table instead of the network."""
     return lambda host: answers.get(host, [])
 
 

@@ -1,4 +1,4 @@
-"""Tests of the UNION-of-SERVICE path: same answers as pyoxigraph, without local evaluation."""
+"""Tests of the UNION-of-SERVICE path: same results as pyoxigraph, without local evaluation."""
 
 from __future__ import annotations
 
