@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -58,6 +59,7 @@ def run_server(args: argparse.Namespace) -> int:
     app = create_app(config)
     server = make_server(config.host, config.port, app, threaded=True)
     url = f"http://{config.host}:{server.server_port}/"
+    signal.signal(signal.SIGTERM, _stop_on_signal)
     print(f"mpli {config.role} serving on {url}", flush=True)
     logger.info("%s listening on %s", config.role, url)
     try:
@@ -67,6 +69,11 @@ def run_server(args: argparse.Namespace) -> int:
     finally:
         server.server_close()
     return 0
+
+
+def _stop_on_signal(signal_number: int, frame: object) -> None:
+    """Stop the server on SIGTERM the same way as on Ctrl-C, so it closes its socket and store."""
+    raise KeyboardInterrupt
 
 
 def _add_common_options(parser: argparse.ArgumentParser) -> None:

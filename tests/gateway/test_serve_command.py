@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -199,3 +200,46 @@ def test_wsgi_entry_point_needs_role(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MPLI_ROLE", raising=False)
     with pytest.raises(InputError, match="MPLI_ROLE"):
         create_app_from_environment()
+
+
+def start_and_read_url(process: subprocess.Popen) -> str:
+    line = process.stdout.readline()
+    if "serving on" not in line:
+        process.kill()
+        raise AssertionError(f"server did not start: {line}{process.stderr.read()}")
+    return line.strip().rsplit(" ", 1)[-1].rstrip("/")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+    process.stdout.close()
+    process.stderr.close()
+
+
+def test_marketplace_store_persists_between_runs(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = run_mpli(
+        "serve",
+        "marketplace",
+        "--providers",
+        str(PROVIDER_MANIFEST),
+        "--store",
+        str(store),
+        "--port",
+        "0",
+    )
+    try:
+        url = start_and_read_url(first)
+        providers = json.loads(http("GET", f"{url}/providers").body)
+    finally:
+        stop(first)
+    assert providers["total"] == 1
+
+    second = run_mpli("serve", "marketplace", "--store", str(store), "--port", "0")
+    try:
+        url = start_and_read_url(second)
+        reloaded = json.loads(http("GET", f"{url}/providers").body)
+    finally:
+        stop(second)
+    assert reloaded["items"] == providers["items"]
