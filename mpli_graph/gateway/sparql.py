@@ -5,7 +5,7 @@ Accepted requests: ``GET`` with a ``query`` parameter, ``POST`` of an
 ``application/sparql-query`` body, each with optional ``default-graph-uri``
 and ``named-graph-uri`` parameters. SPARQL Update is rejected in every form
 (``update`` parameter, ``application/sparql-update`` body, update text in
-``query``), and so is ``SERVICE``. ``GET /sparql`` without a query returns
+``query``), and so is any query that contains ``SERVICE``. ``GET /sparql`` without a query returns
 the service description.
 
 The result format follows the ``format`` (or ``output``) parameter when a
@@ -124,6 +124,8 @@ def execute_query(state: GatewayState, parsed: ProtocolRequest) -> Response:
     """Check, run and serialise a query under the gateway's limits, and build the response."""
     text = parsed.query or ""
     reject_update(text)
+    # NOTE: a marketplace rejects SERVICE too, because pyoxigraph would fetch any URL a
+    # client names; federated queries over allowlisted members are not served here.
     reject_service(text)
 
     graph_form = operation_keyword(text) in GRAPH_FORMS

@@ -288,3 +288,28 @@ def test_unknown_route_and_method_give_json(marketplace: RunningGateway) -> None
     assert reply.status == 405
     assert "GET" in reply.headers["Allow"]
     assert json.loads(reply.body)["error"] == "MethodNotAllowed"
+
+
+def test_union_default_graph_can_be_turned_off() -> None:
+    from mpli_graph.gateway import GatewayConfig, create_app
+    from tests.gateway.conftest import serve
+
+    config = GatewayConfig(
+        role="marketplace", providers=MARKETPLACE_MANIFESTS[:1], union_default_graph=False
+    )
+    with serve(create_app(config)) as url:
+        default_count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        named_count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'file:')) }"
+        replies = [
+            http(
+                "GET",
+                f"{url}/sparql?" + urllib.parse.urlencode({"query": query}),
+                headers={"Accept": "application/sparql-results+json"},
+            )
+            for query in (default_count, named_count)
+        ]
+        description = http("GET", f"{url}/sparql").text
+    counts = [int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) for reply in replies]
+    assert counts[0] == 0
+    assert counts[1] > 0
+    assert "UnionDefaultGraph" not in description
