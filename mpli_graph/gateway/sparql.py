@@ -5,8 +5,8 @@ Accepted requests: ``GET`` with a ``query`` parameter, ``POST`` of an
 ``application/sparql-query`` body, each with optional ``default-graph-uri``
 and ``named-graph-uri`` parameters. SPARQL Update is rejected in every form
 (``update`` parameter, ``application/sparql-update`` body, update text in
-``query``), and so is any query that contains ``SERVICE``. ``GET /sparql`` without a query returns
-the service description.
+``query``), and so is any query that contains ``SERVICE``. ``GET /sparql``
+without a query returns the service description.
 
 The result format follows the ``format`` (or ``output``) parameter when a
 client sends one, else the ``Accept`` header with its quality values. The
