@@ -18,6 +18,7 @@ Queries run over the union of all graphs unless a call passes ``union=False``.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import re
@@ -319,6 +320,24 @@ class ManifestStore:
         """Write pending changes of an on-disk store to disk."""
         if self.path is not None and not self.read_only:
             self._store.flush()
+
+    def close(self) -> None:
+        """Flush an on-disk store and release it, so another store object can open the same folder.
+
+        pyoxigraph has no close call: its lock goes when the last reference to the store goes,
+        so this drops this object's reference and runs the garbage collector.
+        """
+        if self._store is None:
+            return
+        self.flush()
+        self._store = None
+        gc.collect()
+
+    def __enter__(self) -> "ManifestStore":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     # Internal steps
 

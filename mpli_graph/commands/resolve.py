@@ -79,10 +79,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--top must be at least 1, got {args.top}")
 
     consumer_graph = read_consumer(args.consumer)
-    store = open_store(args.store, args.providers, strict=args.strict)
-
-    resolution = resolve(store, consumer_graph, top=args.top if args.format != "table" else None)
-    store.flush()
+    with open_store(args.store, args.providers, strict=args.strict) as store:
+        resolution = resolve(store, consumer_graph, top=args.top if args.format != "table" else None)
 
     if args.format == "json":
         json.dump(resolution.to_json(), sys.stdout, indent=2, ensure_ascii=False)
@@ -105,19 +103,32 @@ def read_consumer(path: Path) -> rdflib.Graph:
 
 
 def open_store(store_path: Path | None, providers: list[Path] | None, *, strict: bool) -> ManifestStore:
-    """Open the store and load the provider manifests into it, reporting skipped files on standard error."""
+    """Open the store and load the provider manifests into it; the caller closes the store.
+
+    Without ``providers``, an on-disk store that already holds sources is used as it is,
+    and any other store gets the bundled example providers.
+    """
     store = ManifestStore(store_path)
+    try:
+        _load_providers(store, store_path, providers, strict=strict)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _load_providers(store: ManifestStore, store_path: Path | None, providers: list[Path] | None, *, strict: bool) -> None:
     if providers is None and store_path is not None and store.sources():
-        return store
+        return
 
     files = find_manifest_files(providers or [DEFAULT_PROVIDERS])
     try:
         loads = load_providers(store, files, strict=strict)
     except NotConformingError as error:
         raise InputError(f"{error.message}\n(--strict rejects a provider file that does not conform)") from None
+
     for load in loads:
         if not load.loaded:
             print(f"warning: skipped {load.path}: the provider manifest {load.summary}", file=sys.stderr)
     if not any(load.loaded for load in loads):
         raise InputError("no provider manifest could be loaded; check the files with `mpli validate`")
-    return store

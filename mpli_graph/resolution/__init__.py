@@ -20,7 +20,8 @@ import pyoxigraph as ox
 import rdflib
 
 from mpli_graph.errors import InputError
-from mpli_graph.resolution.evaluation import CredentialChecker, Verdict, evaluate, hourly_prices
+from mpli_graph.resolution.evaluation import evaluate
+from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import (
     ConsumerRequirements,
     Requirement,
@@ -28,10 +29,12 @@ from mpli_graph.resolution.model import (
     to_rdflib_graph,
 )
 from mpli_graph.resolution.naming import Namer
+from mpli_graph.resolution.prices import hourly_prices
 from mpli_graph.resolution.queries import run_query
 from mpli_graph.resolution.ranking import OfferingResult, rank_offerings
 from mpli_graph.resolution.result import Resolution
 from mpli_graph.resolution.terms import check_terms
+from mpli_graph.resolution.verdicts import CredentialChecker, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = [
@@ -71,17 +74,9 @@ def resolve(
     namer = Namer(store)
     read_done = time.perf_counter()
 
-    offerings = [
-        OfferingResult(
-            offering=row["offering"].value,
-            provider=row["provider"].value,
-            provider_label=row["providerLabel"].value if "providerLabel" in row else None,
-            label=row["label"].value if "label" in row else None,
-            offering_id=row["offeringId"].value if "offeringId" in row else None,
-        )
-        for row in run_query(store, "offerings", [])
-    ]
-    verdicts = evaluate(store, consumer, namer, credential_checker)
+    offerings = _read_offerings(store)
+    holders = Holders.load(store, {o.offering: o.provider for o in offerings})
+    verdicts = evaluate(store, consumer, namer, holders, credential_checker)
     prices = hourly_prices(store, consumer)
     query_done = time.perf_counter()
 
@@ -99,3 +94,20 @@ def resolve(
     kept = ranked[:top] if top is not None else ranked
     compatible_total = sum(1 for r in ranked if r.compatible)
     return Resolution(consumer, kept, namer, len(offerings), compatible_total, timings)
+
+
+def _read_offerings(store: ManifestStore) -> list[OfferingResult]:
+    """Return one result per offering; a second label or identifier of the same offering is ignored."""
+    offerings: dict[str, OfferingResult] = {}
+    for row in run_query(store, "offerings", []):
+        offering = row["offering"].value
+        if offering in offerings:
+            continue
+        offerings[offering] = OfferingResult(
+            offering=offering,
+            provider=row["provider"].value,
+            provider_label=row["providerLabel"].value if "providerLabel" in row else None,
+            label=row["label"].value if "label" in row else None,
+            offering_id=row["offeringId"].value if "offeringId" in row else None,
+        )
+    return list(offerings.values())

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mpli_graph.resolution.evaluation import SATISFIED, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, Verdict
 from mpli_graph.resolution.model import ConsumerRequirements
 
 __all__ = ["OfferingResult", "rank_offerings"]

@@ -8,7 +8,7 @@ as expected against actual.
 
 from __future__ import annotations
 
-from mpli_graph.resolution.evaluation import SATISFIED, UNKNOWN, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, Verdict
 from mpli_graph.resolution.ranking import OfferingResult
 from mpli_graph.resolution.result import Resolution
 

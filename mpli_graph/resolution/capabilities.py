@@ -1,0 +1,102 @@
+"""Capability requirements: a value present on the offering or its holders, optionally in a minimum version.
+
+The query marks each stated value that is the required one or narrower, and
+lists the stated versions. Here an offering's holders are combined, and dotted
+versions are compared number by number, so "1.100" is newer than "1.31".
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from mpli_graph.resolution.holders import Holders
+from mpli_graph.resolution.model import Requirement
+from mpli_graph.resolution.naming import Namer
+from mpli_graph.resolution.queries import Table, run_query
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
+from mpli_graph.store import ManifestStore
+
+__all__ = ["evaluate_capabilities"]
+
+
+def evaluate_capabilities(
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+) -> list[Verdict]:
+    """Return the verdicts of capability requirements for every offering."""
+    table = Table(("requirement", "property", "value"))
+    versions_table = Table(("requirement", "versionProperty"))
+    for requirement in requirements:
+        node = ox.NamedNode(requirement.key)
+        table.rows.append(
+            {"requirement": node, "property": ox.NamedNode(requirement.on_property), "value": requirement.value}
+        )
+        if requirement.version_property:
+            versions_table.rows.append(
+                {"requirement": node, "versionProperty": ox.NamedNode(requirement.version_property)}
+            )
+
+    stated: dict[tuple[str, str], dict[str, bool]] = {}
+    versions: dict[tuple[str, str], set[str]] = {}
+    for row in run_query(store, "capability", [versions_table, table]):
+        key = (row["requirement"].value, row["holder"].value)
+        if "version" in row:
+            versions.setdefault(key, set()).add(row["version"].value)
+        else:
+            values = stated.setdefault(key, {})
+            value = row["stated"].value
+            values[value] = values.get(value, False) or row["matched"].value == "true"
+
+    verdicts = []
+    for requirement in requirements:
+        expected = namer.term(requirement.value)
+        if requirement.minimum_version:
+            expected += f", version at least {requirement.minimum_version}"
+        for offering in holders.offerings:
+            verdicts.append(_verdict(requirement, offering, holders, stated, versions, expected, namer))
+    return verdicts
+
+
+def _verdict(requirement, offering, holders, stated, versions, expected, namer) -> Verdict:
+    values: dict[str, bool] = {}
+    stated_versions: set[str] = set()
+    for holder in holders.of(offering):
+        for value, matched in stated.get((requirement.key, holder), {}).items():
+            values[value] = values.get(value, False) or matched
+        stated_versions |= versions.get((requirement.key, holder), set())
+
+    matched = sorted(value for value, ok in values.items() if ok)
+    if matched:
+        verdict = SATISFIED
+        actual = namer.compact(matched[0])
+    else:
+        verdict = VIOLATED if values else UNKNOWN
+        actual = ", ".join(namer.compact(v) for v in sorted(values)) or None
+
+    note = None
+    if verdict == SATISFIED and requirement.minimum_version:
+        ordered = sorted(stated_versions, key=lambda v: (_version_tuple(v) or (), v))
+        if ordered:
+            actual = f"{actual}, versions {' '.join(ordered)}"
+        verdict, note = _version_verdict(ordered, requirement.minimum_version)
+    return Verdict(requirement, offering, verdict, expected, actual, note)
+
+
+def _version_verdict(versions: list[str], minimum: str) -> tuple[str, str | None]:
+    if not versions:
+        return UNKNOWN, "no version is stated"
+    parsed = [v for v in (_version_tuple(text) for text in versions) if v is not None]
+    if not parsed:
+        return UNKNOWN, "no stated version is a dotted number such as 1.30"
+    if max(parsed) >= _version_tuple(minimum):
+        return SATISFIED, None
+    return VIOLATED, "every stated version is older than the minimum"
+
+
+def _version_tuple(text: str) -> tuple[int, ...] | None:
+    parts = text.lstrip("vV").split(".")
+    if not all(part.isdigit() for part in parts):
+        return None
+    numbers = [int(part) for part in parts]
+    while len(numbers) > 1 and numbers[-1] == 0:
+        numbers.pop()
+    return tuple(numbers)

@@ -1,0 +1,113 @@
+"""Set requirements: locations (mpli:country) and any other property with an allowed set of values.
+
+The queries mark each stated value of each holder as allowed or not, expanding
+country groups, narrower concepts and subclasses. Here the values of an
+offering's holders are combined: all allowed is "satisfied", none allowed is
+"violated", and nothing stated or only some allowed is "unknown".
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from mpli_graph.resolution.holders import Holders
+from mpli_graph.resolution.model import Requirement
+from mpli_graph.resolution.naming import Namer
+from mpli_graph.resolution.queries import Table, run_query
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
+from mpli_graph.store import ManifestStore
+
+__all__ = ["evaluate_sets"]
+
+PROVIDER_BASIS_NOTE = "the offering states no location; these are the countries its provider operates in"
+MIXED_PROVIDER_NOTE = "the offering states no location, and its provider operates in allowed and other countries"
+MIXED_VALUES_NOTE = "only some of the stated values are allowed"
+
+
+def evaluate_sets(
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+) -> list[Verdict]:
+    """Return the verdicts of set requirements for every offering."""
+    verdicts = []
+    locations = [r for r in requirements if r.is_location]
+    others = [r for r in requirements if not r.is_location]
+    if locations:
+        verdicts += _evaluate_locations(store, locations, namer, holders)
+    if others:
+        verdicts += _evaluate_values(store, others, namer, holders)
+    return verdicts
+
+
+def _tables(requirements: list[Requirement]) -> list[Table]:
+    properties = Table(("requirement", "property"))
+    allowed = Table(("requirement", "allowedValue"))
+    for requirement in requirements:
+        node = ox.NamedNode(requirement.key)
+        properties.rows.append({"requirement": node, "property": ox.NamedNode(requirement.on_property)})
+        for value in requirement.allowed_values:
+            allowed.rows.append({"requirement": node, "allowedValue": value})
+    return [properties, allowed]
+
+
+def _collect(rows: list[dict], value_column: str) -> dict[tuple[str, str], dict[str, bool]]:
+    """Return, per (requirement, holder), each stated value and whether it is allowed."""
+    stated: dict[tuple[str, str], dict[str, bool]] = {}
+    for row in rows:
+        values = stated.setdefault((row["requirement"].value, row["holder"].value), {})
+        value = row[value_column].value
+        values[value] = values.get(value, False) or row["allowed"].value == "true"
+    return stated
+
+
+def _set_verdict(values: dict[str, bool]) -> str:
+    allowed = sum(1 for ok in values.values() if ok)
+    if not values:
+        return UNKNOWN
+    if allowed == len(values):
+        return SATISFIED
+    if allowed == 0:
+        return VIOLATED
+    return UNKNOWN
+
+
+def _evaluate_locations(
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+) -> list[Verdict]:
+    stated = _collect(run_query(store, "location", _tables(requirements)), "country")
+    verdicts = []
+    for requirement in requirements:
+        expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
+        for offering in holders.offerings:
+            countries = stated.get((requirement.key, offering))
+            from_provider = countries is None
+            if from_provider:
+                countries = stated.get((requirement.key, holders.provider_of[offering]), {})
+            verdict = _set_verdict(countries)
+            actual = ", ".join(namer.compact(c) for c in sorted(countries)) or None
+
+            note = None
+            if from_provider and countries:
+                note = MIXED_PROVIDER_NOTE if verdict == UNKNOWN else PROVIDER_BASIS_NOTE
+            elif verdict == UNKNOWN and countries:
+                note = MIXED_VALUES_NOTE
+            verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
+    return verdicts
+
+
+def _evaluate_values(
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+) -> list[Verdict]:
+    stated = _collect(run_query(store, "set", _tables(requirements)), "stated")
+    verdicts = []
+    for requirement in requirements:
+        expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
+        for offering in holders.offerings:
+            values: dict[str, bool] = {}
+            for holder in holders.of(offering):
+                for value, ok in stated.get((requirement.key, holder), {}).items():
+                    values[value] = values.get(value, False) or ok
+            verdict = _set_verdict(values)
+            actual = ", ".join(namer.compact(v) for v in sorted(values)) or None
+            note = MIXED_VALUES_NOTE if verdict == UNKNOWN and values else None
+            verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
+    return verdicts
