@@ -2,7 +2,7 @@
 
 Both are built as triples and serialised in the syntax the client accepts,
 Turtle first. The service description lists the result formats and the
-default dataset with one ``sd:namedGraph`` per manifest graph; the VoID
+default dataset with one ``sd:namedGraph`` per manifest graph. The VoID
 description gives each manifest graph's triple count, its dump location and
 the SPARQL endpoint.
 """
@@ -96,7 +96,7 @@ def void_description(
 ) -> list[Triple]:
     """Return VoID triples: one dataset for the endpoint, one subset per manifest graph.
 
-    ``root`` is the server's base URL ending in ``/``; ``dump_for`` maps a graph IRI to
+    ``root`` is the server's base URL ending in ``/``. ``dump_for`` maps a graph IRI to
     the URL that serves it as a file, and ``modified`` gives each graph's change time.
     """
     dataset = NamedNode(root + ".well-known/void#dataset")

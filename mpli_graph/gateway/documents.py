@@ -2,9 +2,9 @@
 
 Parsing goes through :func:`mpli_graph.manifest.parse_data`, so JSON-LD
 contexts come only from the local allowlist and syntax errors keep their line
-and column. Validation runs the project's SHACL shapes; a non-conforming
-manifest raises :class:`NotConformingError` carrying the report, which the
-error handler sends as the body of the 422 response.
+and column. Validation runs the project's SHACL shapes. A non-conforming manifest raises
+:class:`NotConformingError` carrying the report, and the error handler sends
+that report in the body of the 422 response.
 """
 
 from __future__ import annotations

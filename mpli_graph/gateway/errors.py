@@ -4,9 +4,9 @@ An :class:`~mpli_graph.errors.MpliError` becomes the status in
 :data:`ERROR_RESPONSES` (looked up along the class hierarchy, so a subclass
 without its own row takes its parent's) and the body of ``error.to_json()``
 plus the request id. Werkzeug's HTTP errors (unknown route, method not
-allowed, body too large) and unexpected exceptions get the same JSON shape;
-an unexpected exception is logged with its traceback and answered with 500
-without internal details.
+allowed, body too large) and unexpected exceptions get the same JSON shape.
+An unexpected exception is logged with its traceback, and the client gets a 500
+response without internal details.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ErrorResponse:
-    """The status and extra headers that one error class is answered with."""
+    """The status and extra headers of the response to one error class."""
 
     status: int
     headers: tuple[tuple[str, str], ...] = ()

@@ -3,7 +3,7 @@
 SPARQL results (SELECT, ASK) use the four W3C result formats; graphs
 (CONSTRUCT, DESCRIBE, manifests, service descriptions, VoID) use four RDF
 syntaxes. Each list is in the order the gateway prefers when a client accepts
-several; aliases are media types that older clients send for the same syntax.
+several. Aliases are media types that older clients send for the same syntax.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Give each request an id, log one INFO line per request, and add CORS headers.
 
-The id comes from a well-formed ``X-Request-Id`` header of the client (so a
-proxy's id carries through) or is generated; it is sent back in the same
+The id comes from a well-formed ``X-Request-Id`` header of the client, so that
+a proxy's id carries through, or is generated. It is sent back in the same
 header and appears in every log line and error body of that request.
 """
 

@@ -185,7 +185,7 @@ def describe_service(state: GatewayState) -> Response:
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
-    """Answer a SPARQL Protocol query request, or describe the service when there is no query."""
+    """Run a SPARQL Protocol query request, or describe the service when there is no query."""
     state = gateway_state()
     parsed = read_protocol_request()
 

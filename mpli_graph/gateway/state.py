@@ -1,4 +1,4 @@
-"""What one gateway app holds: its configuration, store backend and query runner."""
+"""The shared objects of one gateway app: its configuration, store backend and query runner."""
 
 from __future__ import annotations
 

@@ -200,41 +200,43 @@ def test_resolve_top_and_json_ld(marketplace: RunningGateway) -> None:
     assert [result["rank"] for result in body["results"]] == [1, 2]
 
 
-def test_resolve_rejects_bad_input(marketplace: RunningGateway) -> None:
-    bad_syntax = http(
-        "POST", f"{marketplace.url}/resolve", "@prefix broken", {"Content-Type": "text/turtle"}
-    )
-    assert bad_syntax.status == 400
-    assert json.loads(bad_syntax.body)["error"] == "RdfSyntaxError"
-    wrong_type = http(
-        "POST",
-        f"{marketplace.url}/resolve",
-        "<a> <b> <c> .",
-        {"Content-Type": "application/n-triples"},
-    )
-    assert wrong_type.status == 415
-    no_consumer = http(
-        "POST",
-        f"{marketplace.url}/resolve",
-        "<https://example.org/a> <https://example.org/b> <https://example.org/c> .",
-        {"Content-Type": "text/turtle"},
-    )
-    assert no_consumer.status == 400
-    not_conforming = http(
-        "POST",
-        f"{marketplace.url}/resolve",
-        CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4"),
-        {"Content-Type": "text/turtle"},
-    )
-    assert not_conforming.status == 422
-    assert json.loads(not_conforming.body)["report"]["conforms"] is False
-    bad_top = http(
-        "POST",
-        f"{marketplace.url}/resolve?top=0",
-        CONSUMER_MANIFEST,
-        {"Content-Type": "text/turtle"},
-    )
-    assert bad_top.status == 400
+@pytest.mark.parametrize(
+    ("query", "body", "media_type", "status", "error"),
+    [
+        ("", "@prefix broken", "text/turtle", 400, "RdfSyntaxError"),
+        ("", "<a> <b> <c> .", "application/n-triples", 415, "UnsupportedFormatError"),
+        (
+            "",
+            "<https://example.org/a> <https://example.org/b> <https://example.org/c> .",
+            "text/turtle",
+            400,
+            "InputError",
+        ),
+        (
+            "",
+            CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4"),
+            "text/turtle",
+            422,
+            "NotConformingError",
+        ),
+        ("?top=0", CONSUMER_MANIFEST, "text/turtle", 400, "InputError"),
+    ],
+    ids=["syntax", "media-type", "no-consumer", "not-conforming", "top-zero"],
+)
+def test_resolve_rejects_bad_input(
+    marketplace: RunningGateway, query: str, body: str, media_type: str, status: int, error: str
+) -> None:
+    reply = http("POST", f"{marketplace.url}/resolve{query}", body, {"Content-Type": media_type})
+    assert reply.status == status
+    assert json.loads(reply.body)["error"] == error
+
+
+def test_resolve_not_conforming_carries_report(marketplace: RunningGateway) -> None:
+    broken = CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4")
+    reply = http("POST", f"{marketplace.url}/resolve", broken, {"Content-Type": "text/turtle"})
+    report = json.loads(reply.body)["report"]
+    assert report["conforms"] is False
+    assert report["counts"]["Violation"] >= 1
 
 
 def test_validate_returns_report(marketplace: RunningGateway) -> None:
@@ -309,7 +311,9 @@ def test_union_default_graph_can_be_turned_off() -> None:
             for query in (default_count, named_count)
         ]
         description = http("GET", f"{url}/sparql").text
-    counts = [int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) for reply in replies]
+    counts = [
+        int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) for reply in replies
+    ]
     assert counts[0] == 0
     assert counts[1] > 0
     assert "UnionDefaultGraph" not in description
