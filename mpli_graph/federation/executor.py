@@ -87,8 +87,14 @@ class FederatedExecutor:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def query(self, text: str, store: ox.Store | None = None) -> FederatedResult:
-        """Run a federated query and return its result with a report per member."""
+    def query(
+        self, text: str, store: ox.Store | None = None, union_default_graph: bool = False
+    ) -> FederatedResult:
+        """Run a federated query and return its result with a report per member.
+
+        The part outside SERVICE runs over ``store`` (an empty store when None),
+        with the union of its graphs as default graph if ``union_default_graph``.
+        """
         parsed = parse_query(text)
         plans = self.plan(parsed)
         check_syntax(validation_query(parsed))
@@ -118,7 +124,7 @@ class FederatedExecutor:
             return FederatedResult(parsed.form, encoder.finish(), reports)
 
         local_query = parsed.replace_services(self.replacements(parsed, plans, fetched))
-        payload = run_locally(local_query, parsed.form, store or ox.Store())
+        payload = run_locally(local_query, parsed.form, store or ox.Store(), union_default_graph)
         return FederatedResult(parsed.form, payload, reports)
 
     def plan(self, parsed: ParsedQuery) -> dict[str, list[planning.BlockPlan]]:
@@ -268,7 +274,7 @@ def check_syntax(query: str) -> None:
         raise QuerySyntaxError(str(error)) from None
 
 
-def run_locally(query: str, form: str, store: ox.Store) -> bytes:
+def run_locally(query: str, form: str, store: ox.Store, union_default_graph: bool = False) -> bytes:
     """Run the rewritten query in pyoxigraph and serialize its result.
 
     The query no longer contains SERVICE, so pyoxigraph sends nothing: the
@@ -277,7 +283,7 @@ def run_locally(query: str, form: str, store: ox.Store) -> bytes:
     VALUES, UNION, FILTER and terms serialized by pyoxigraph.
     """
     try:
-        result = store.query(query)
+        result = store.query(query, use_default_graph_as_union=union_default_graph)
         if form in ("CONSTRUCT", "DESCRIBE"):
             return result.serialize(format=ox.RdfFormat.N_TRIPLES)
         return result.serialize(format=ox.QueryResultsFormat.JSON)

@@ -150,3 +150,45 @@ def test_federate_repeats_placeholder_block():
     assert query.count("SERVICE SILENT <http://127.0.0.1:") == 2
     assert "UNION" in query
     assert MEMBER_PLACEHOLDER not in query
+
+
+def test_federated_minimum_equals_local(provider_endpoints, harvested):
+    from mpli_graph.resolution.queries import Table, fill_values, run_query
+
+    decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+    table = Table(
+        ("requirement", "property", "threshold", "unit"),
+        [
+            {
+                "requirement": ox.NamedNode("https://consumer.example.org/cpu"),
+                "property": ox.NamedNode("https://w3id.org/mpli#vcpuCount"),
+                "threshold": ox.Literal("8", datatype=decimal),
+                "unit": ox.NamedNode("http://qudt.org/vocab/unit/NUM"),
+            },
+            {
+                "requirement": ox.NamedNode("https://consumer.example.org/memory"),
+                "property": ox.NamedNode("https://w3id.org/mpli#memorySize"),
+                "threshold": ox.Literal("16384", datatype=decimal),
+                "unit": ox.NamedNode("http://qudt.org/vocab/unit/MebiBYTE"),
+            },
+        ],
+    )
+    endpoints = [endpoint.url for endpoint in provider_endpoints]
+    query = fill_values(federated_query("minimum", endpoints), [table])
+    vocabulary = ManifestStore()
+
+    with FederatedExecutor(members_from_urls(endpoints)) as executor:
+        result = executor.query(query, store=vocabulary.pyoxigraph_store, union_default_graph=True)
+
+    def verdicts(rows):
+        return sorted(
+            (str(row["requirement"]), str(row["offering"]), row["verdict"].value, str(row.get("actual")))
+            for row in rows
+        )
+
+    local = run_query(harvested, "minimum", [table])
+    offerings = harvested.select("SELECT ?o WHERE { ?o <https://w3id.org/mpli#offeredBy> ?p }")
+    assert verdicts(result.rows()) == verdicts(local)
+    assert len(local) == 2 * len(offerings)
+    assert {row["verdict"].value for row in result.rows()} >= {"satisfied", "violated"}
+    assert result.complete
