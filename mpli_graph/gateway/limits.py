@@ -81,12 +81,18 @@ class QueryRunner:
         self.limits = limits
         self._slots = threading.BoundedSemaphore(limits.max_concurrent_queries)
 
-    def run(self, work: Callable[[BoundedOutput], None], description: str = "query") -> bytes:
+    def run(
+        self,
+        work: Callable[[BoundedOutput], None],
+        description: str = "query",
+        hint: str = "narrow the query (add filters or LIMIT) and try again",
+    ) -> bytes:
         """Call ``work(output)`` in a worker thread and return what it wrote into ``output``.
 
         Raise :class:`LimitExceededError` when the deadline passes, the output grows
-        past the size limit or every worker slot is taken; re-raise an
-        :class:`MpliError` that ``work`` raised.
+        past the size limit or every worker slot is taken. Re-raise an
+        :class:`MpliError` that ``work`` raised. ``hint`` tells the client how to stay
+        within the limits.
         """
         if not self._slots.acquire(timeout=min(1.0, self.limits.timeout)):
             raise LimitExceededError(
@@ -124,7 +130,7 @@ class QueryRunner:
             output.abandoned.set()
             raise LimitExceededError(
                 f"the {description} ran longer than the time limit of {self.limits.timeout:g} s; "
-                "narrow it (add filters or LIMIT) and try again"
+                f"{hint}"
             )
 
         error = outcome.get("error")
@@ -132,11 +138,11 @@ class QueryRunner:
             if output.reason == "size":
                 raise LimitExceededError(
                     f"the {description} result is larger than the limit of "
-                    f"{self.limits.max_result_bytes} bytes; add LIMIT or narrow the query"
+                    f"{self.limits.max_result_bytes} bytes; {hint}"
                 )
             raise LimitExceededError(
                 f"the {description} ran longer than the time limit of {self.limits.timeout:g} s; "
-                "narrow it (add filters or LIMIT) and try again"
+                f"{hint}"
             )
         if error is not None:
             raise error

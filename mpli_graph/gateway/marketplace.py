@@ -1,13 +1,15 @@
 """The marketplace's JSON REST API: resolve, validate, providers and offerings.
 
 ``POST /resolve`` takes a consumer manifest (Turtle or JSON-LD, by
-``Content-Type``), validates it like ``mpli resolve`` does (422 with the
-report when it does not conform) and returns the JSON that
-``mpli resolve --format json`` prints for the same manifest and store. ``POST /validate`` returns the SHACL
-report of any manifest. ``GET /providers`` and ``GET /offerings`` list what the
-loaded manifests describe; ``GET /offerings/{id}`` shows one offering with
-all its properties. The OpenAPI 3.1 document at ``/openapi.json`` describes
-every operation.
+``Content-Type``) and validates it like ``mpli resolve`` does (422 with the
+report when it does not conform). It returns the JSON that
+``mpli resolve --format json`` prints for the same manifest and store.
+``POST /validate`` returns the SHACL report of any manifest. Both run in the
+query worker threads, under the same time and concurrency limits as SPARQL
+queries. ``GET /providers`` and ``GET /offerings`` list what the loaded
+manifests describe, and ``GET /offerings/{id}`` shows one offering with all its
+properties. The OpenAPI 3.1 document at ``/openapi.json`` describes every
+operation.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ import json
 from flask import Blueprint, Response, request
 
 from mpli_graph.errors import InputError, UnsupportedFormatError
-from mpli_graph.gateway.documents import check_manifest, request_format, validation_report
+from mpli_graph.gateway.documents import (
+    check_manifest,
+    request_format,
+    validation_report,
+)
+from mpli_graph.gateway.limits import BoundedOutput
 from mpli_graph.gateway.offerings import OfferingCatalogue, parse_filter
 from mpli_graph.gateway.state import gateway_state
 from mpli_graph.manifest import parse_data
@@ -28,10 +35,14 @@ blueprint = Blueprint("marketplace", __name__)
 CONSUMER_FORMATS = ("turtle", "json-ld")
 
 
-def json_response(body: object, status: int = 200) -> Response:
+def json_bytes(body: object) -> bytes:
     """Return ``body`` as JSON written the way ``mpli resolve --format json`` prints it."""
-    text = json.dumps(body, indent=2, ensure_ascii=False) + "\n"
-    return Response(text.encode("utf-8"), status=status, content_type="application/json")
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    """Return ``body`` as a JSON response, formatted by :func:`json_bytes`."""
+    return Response(json_bytes(body), status=status, content_type="application/json")
 
 
 def _integer_parameter(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
@@ -64,9 +75,15 @@ def resolve_consumer() -> Response:
         raise UnsupportedFormatError(
             f"a consumer manifest is accepted as text/turtle or application/ld+json, not {request.mimetype}"
         )
-    consumer = check_manifest(data, rdf_format, "consumer manifest", validate=True).graph
-    resolution = resolve(state.manifest_store, consumer, top=_top_parameter())
-    return json_response(resolution.to_json())
+    top = _top_parameter()
+
+    def work(output: BoundedOutput) -> None:
+        consumer = check_manifest(data, rdf_format, "consumer manifest", validate=True).graph
+        resolution = resolve(state.manifest_store, consumer, top=top)
+        output.write(json_bytes(resolution.to_json()))
+
+    body = state.runner.run(work, "resolution", "send ?top=N to keep only the best N offerings")
+    return Response(body, status=200, content_type="application/json")
 
 
 @blueprint.route("/validate", methods=["POST"])
@@ -74,9 +91,13 @@ def validate_manifest() -> Response:
     """Validate the manifest in the request body and return the SHACL report as JSON."""
     state = gateway_state()
     data, rdf_format = request_format(state.config.max_body_bytes)
-    graph = parse_data(data, rdf_format, "request body")
-    report = validation_report(graph)
-    return json_response(report.to_json())
+
+    def work(output: BoundedOutput) -> None:
+        graph = parse_data(data, rdf_format, "request body")
+        output.write(json_bytes(validation_report(graph).to_json()))
+
+    body = state.runner.run(work, "validation", "send a smaller manifest")
+    return Response(body, status=200, content_type="application/json")
 
 
 @blueprint.route("/providers", methods=["GET"])
