@@ -147,3 +147,18 @@ def test_invalid_limits_rejected(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="query_timeout"):
         provider_config(tmp_path / "x.ttl", query_timeout=0)
+
+
+def test_resolution_time_limit_gives_503() -> None:
+    from mpli_graph.gateway import GatewayConfig
+    from tests.gateway.conftest import CONSUMER_MANIFEST, MARKETPLACE_MANIFESTS
+
+    config = GatewayConfig(
+        role="marketplace", providers=MARKETPLACE_MANIFESTS[:1], query_timeout=0.01
+    )
+    with serve(create_app(config)) as url:
+        reply = http("POST", f"{url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert reply.status == 503
+    body = json.loads(reply.body)
+    assert "resolution ran longer than the time limit of 0.01 s" in body["message"]
+    assert "?top=N" in body["message"]
