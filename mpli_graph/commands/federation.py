@@ -26,6 +26,7 @@ from mpli_graph.federation.blueprint import create_federation_blueprint
 from mpli_graph.federation.cli_support import format_sources
 from mpli_graph.federation.members import members_from_urls
 from mpli_graph.federation.result import SourceReport
+from mpli_graph.federation.transport import Transport
 from mpli_graph.resources import EXAMPLES_DIR
 
 logger = logging.getLogger(__name__)
@@ -135,13 +136,13 @@ def stop_processes(processes: list[subprocess.Popen]) -> None:
             process.stdout.close()
 
 
-def start_marketplace(endpoints: list[str]):
+def start_marketplace(endpoints: list[str], transport: Transport):
     """Start a marketplace gateway with the federation blueprint on a free loopback port."""
     from mpli_graph.gateway import create_app
     from mpli_graph.gateway.config import GatewayConfig
 
     app = create_app(GatewayConfig(role="marketplace", port=0))
-    app.register_blueprint(create_federation_blueprint(members_from_urls(endpoints)))
+    app.register_blueprint(create_federation_blueprint(members_from_urls(endpoints), transport=transport))
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
     thread.start()
@@ -157,6 +158,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     processes: list[subprocess.Popen] = []
     server = thread = None
+    transport = Transport()
     try:
         print(f"starting {len(manifests)} provider endpoints ...", flush=True)
         processes = [start_provider(manifest) for manifest in manifests]
@@ -164,7 +166,7 @@ def run_demo(args: argparse.Namespace) -> int:
         for manifest, endpoint in zip(manifests, endpoints):
             print(f"  {endpoint}  {manifest.name}")
 
-        server, thread = start_marketplace(endpoints)
+        server, thread = start_marketplace(endpoints, transport)
         resolve_url = f"http://127.0.0.1:{server.server_port}/federation/resolve?top={args.top}"
         print(f"marketplace: POST {resolve_url}", flush=True)
 
@@ -187,6 +189,7 @@ def run_demo(args: argparse.Namespace) -> int:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+        transport.close()
         stop_processes(processes)
         print(f"stopped {len(processes)} provider endpoints and the marketplace")
 

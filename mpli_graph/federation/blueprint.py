@@ -58,7 +58,12 @@ def create_federation_blueprint(
     url_prefix: str = "/federation",
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Blueprint:
-    """Return a blueprint that serves federated queries and live resolution for one federation."""
+    """Return a blueprint that serves federated queries and live resolution for one federation.
+
+    The caller owns ``transport`` and closes it when the app stops. Without
+    one, the blueprint makes its own, whose connections stay open for the
+    life of the process.
+    """
     blueprint = Blueprint("federation", __name__, url_prefix=url_prefix)
     shared_transport = transport or Transport()
     executor = FederatedExecutor(federation, transport=shared_transport)

@@ -10,14 +10,16 @@ connections it accepts, to prove that a non-member is never contacted.
 
 from __future__ import annotations
 
+import io
 import socket
+import sys
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -29,11 +31,78 @@ GRAPH_TYPES = {
 }
 
 
-class QuietHandler(WSGIRequestHandler):
-    """A request handler that does not print one line per request."""
+class KeepAliveHandler(BaseHTTPRequestHandler):
+    """Serve a WSGI app over HTTP/1.1 with persistent connections and no request log.
 
-    def log_request(self, *args, **kwargs) -> None:
+    Werkzeug's development server closes every connection, so a test of
+    connection reuse needs this small bridge instead.
+    """
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:
         pass
+
+    def do_GET(self) -> None:
+        self.run_app()
+
+    def do_POST(self) -> None:
+        self.run_app()
+
+    def run_app(self) -> None:
+        """Build the WSGI environ, call the app and send its response with Content-Length."""
+        path, _, query_string = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        environ = {
+            "REQUEST_METHOD": self.command,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": path,
+            "QUERY_STRING": query_string,
+            "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(length),
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(self.server.server_address[1]),
+            "SERVER_PROTOCOL": self.request_version,
+            "REMOTE_ADDR": self.client_address[0],
+            "REMOTE_PORT": str(self.client_address[1]),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(self.rfile.read(length)),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        for name, value in self.headers.items():
+            key = "HTTP_" + name.upper().replace("-", "_")
+            if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                environ[key] = value
+
+        started: list = []
+        chunks = self.server.app(environ, lambda status, headers, exc_info=None: started.extend([status, headers]))
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+
+        status, headers = started
+        code, _, reason = status.partition(" ")
+        self.send_response(int(code), reason)
+        for name, value in headers:
+            if name.lower() != "content-length":
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(app) -> ThreadingHTTPServer:
+    """Return a threaded HTTP/1.1 server for a WSGI app on a free loopback port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KeepAliveHandler)
+    server.daemon_threads = True
+    server.app = app
+    return server
 
 
 def pick(accept: str, table: dict) -> tuple[str, object]:
@@ -55,10 +124,10 @@ class SparqlEndpoint:
         self.mode = mode
         self.requests = 0
         self.queries: list[str] = []
+        self.client_ports: set[str] = set()
         self._release = threading.Event()
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_port
+        self._server = serve(self.app)
+        self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
@@ -87,6 +156,7 @@ class SparqlEndpoint:
     def app(self, environ: dict, start_response) -> list[bytes]:
         """Respond to one SPARQL protocol request."""
         self.requests += 1
+        self.client_ports.add(environ.get("REMOTE_PORT", ""))
         query = self.read_query(environ)
         self.queries.append(query)
         if self.delay:
@@ -134,9 +204,8 @@ class GatewayEndpoint:
         self.manifest = manifest
         self.delay = delay
         self.app = create_app(GatewayConfig(role="provider", manifest=manifest, port=0))
-        self._server = make_server("127.0.0.1", 0, self.delayed, threaded=True, request_handler=QuietHandler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_port
+        self._server = serve(self.delayed)
+        self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/sparql"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 

@@ -23,6 +23,7 @@ from mpli_graph.federation.cli_support import (
 )
 from mpli_graph.federation.members import members_from_urls
 from mpli_graph.federation.result import SourceReport
+from mpli_graph.federation.transport import Transport
 from mpli_graph.resources import EXAMPLES_DIR
 from tests.federation.endpoints import GatewayEndpoint
 
@@ -31,11 +32,18 @@ CONSUMER = Path(__file__).parent / "data" / "consumer.ttl"
 
 
 @pytest.fixture
-def client(members):
+def transport():
+    """Return an HTTP transport that is closed after the test."""
+    with Transport() as shared:
+        yield shared
+
+
+@pytest.fixture
+def client(members, transport):
     """Return a test client of an app with the blueprint over members A, B and C."""
     federation = members_from_urls([endpoint.url for endpoint in members])
     app = Flask("federation-test")
-    app.register_blueprint(create_federation_blueprint(federation))
+    app.register_blueprint(create_federation_blueprint(federation, transport=transport))
     return app.test_client()
 
 
@@ -123,10 +131,10 @@ def gateway_pair():
         endpoint.stop()
 
 
-def test_resolve_live_route(gateway_pair):
+def test_resolve_live_route(gateway_pair, transport):
     federation = members_from_urls([endpoint.url for endpoint in gateway_pair])
     app = Flask("federation-test")
-    app.register_blueprint(create_federation_blueprint(federation))
+    app.register_blueprint(create_federation_blueprint(federation, transport=transport))
 
     response = app.test_client().post(
         "/federation/resolve?top=3", data=CONSUMER.read_bytes(), content_type="text/turtle"
@@ -138,10 +146,10 @@ def test_resolve_live_route(gateway_pair):
     assert [source["status"] for source in body["sources"]] == ["ok", "ok"]
 
 
-def test_resolve_live_route_rejects_bad_top(gateway_pair):
+def test_resolve_live_route_rejects_bad_top(gateway_pair, transport):
     federation = members_from_urls([gateway_pair[0].url])
     app = Flask("federation-test")
-    app.register_blueprint(create_federation_blueprint(federation))
+    app.register_blueprint(create_federation_blueprint(federation, transport=transport))
 
     response = app.test_client().post("/federation/resolve?top=0", data=CONSUMER.read_bytes(), content_type="text/turtle")
 

@@ -231,8 +231,9 @@ def test_huge_result_cut_off(start_endpoint, members):
         f"SELECT ?o WHERE {{ {{ SERVICE <{a.url}> {{ ?o a ex:Offering }} }} UNION {{ SERVICE <{huge.url}> {{ ?o a ex:Offering }} }} }}"
     )
 
-    with executor_for(a, huge, transport=Transport(max_response_bytes=1024 * 1024)) as executor:
-        result = executor.query(query)
+    with Transport(max_response_bytes=1024 * 1024) as transport:
+        with executor_for(a, huge, transport=transport) as executor:
+            result = executor.query(query)
 
     assert len(result.rows()) == 3
     report = {source.endpoint: source for source in result.sources}[huge.url]
@@ -352,3 +353,15 @@ def test_service_keyword_in_member_data_stays_data(start_endpoint):
         result = executor.query(query)
 
     assert [row["o"].value for row in result.rows()] == ["} SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }"]
+
+
+def test_connection_reused_across_queries(members):
+    a, b, c = members
+    query = PREFIX + f"SELECT ?o {{ SERVICE <{a.url}> {{ ?o ex:gpu 1 }} }}"
+
+    with executor_for(a) as executor:
+        for _ in range(3):
+            executor.query(query)
+
+    assert a.requests == 3
+    assert len(a.client_ports) == 1
