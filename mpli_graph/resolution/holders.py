@@ -19,7 +19,10 @@ __all__ = ["Holders"]
 
 @dataclass
 class Holders:
-    """Each offering's provider, and the parts (service level, delivery, switching terms) of each owner."""
+    """Each offering's provider, and the parts (service level, delivery, switching terms) of each owner.
+
+    ``offerings`` lists every offering in a stable order.
+    """
 
     provider_of: dict[str, str]
     parts: dict[str, list[str]] = field(default_factory=dict)
@@ -37,7 +40,7 @@ class Holders:
         owners = [offering, self.provider_of[offering]]
         return owners + [part for owner in owners for part in self.parts.get(owner, ())]
 
-    @property
-    def offerings(self) -> list[str]:
-        """Return every offering, in a stable order."""
-        return sorted(self.provider_of)
+    offerings: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.offerings = sorted(self.provider_of)
