@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,24 @@ def test_top_below_one_exit_two(tmp_path, providers, capsys):
     code, _, err = run(capsys, str(write_consumer(tmp_path)), "--providers", str(providers), "--top", "0")
     assert code == 2
     assert "--top must be at least 1" in err
+
+
+def test_bundled_providers_by_default(capsys):
+    consumer = Path(__file__).resolve().parent.parent / "examples" / "consumers" / "kubernetes-opentofu.ttl"
+    code, out, _ = run(capsys, str(consumer), "--format", "json", "--top", "2")
+    assert code == 0
+    document = json.loads(out)
+    assert document["results"][0]["offering"] == "https://w3id.org/mpli/catalog/scaleway/offering/fr-par/kapsule"
+    assert document["compatible_count"] == 1
+
+
+def test_demo_reports_providers_and_consumers(capsys):
+    code = main(["demo", "--top", "2", "--near-misses", "1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "scaleway.ttl" in out
+    assert re.search(r"\d+ offerings from \d+ providers", out)
+    for name in ("german-public-sector", "health-data-france", "gpu-training-eu", "scs-4v-16", "startup-small",
+                 "kubernetes-opentofu"):
+        assert f"{name}.ttl  (resolved in" in out
+    assert "Demo finished in" in out
