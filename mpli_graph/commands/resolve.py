@@ -105,7 +105,7 @@ def read_consumer(path: Path) -> rdflib.Graph:
 def open_store(store_path: Path | None, providers: list[Path] | None, *, strict: bool) -> ManifestStore:
     """Open the store and load the provider manifests into it; the caller closes the store.
 
-    Without ``providers``, an on-disk store that already holds sources is used as it is,
+    Without ``providers``, an on-disk store that already contains sources is used as it is,
     and any other store gets the bundled example providers.
     """
     store = ManifestStore(store_path)

@@ -91,9 +91,9 @@ def resolve(
     logger.info(
         "Resolved %s against %d offerings in %.1f ms", consumer.consumer, len(offerings), sum(timings.values())
     )
-    kept = ranked[:top] if top is not None else ranked
+    shown = ranked[:top] if top is not None else ranked
     compatible_total = sum(1 for r in ranked if r.compatible)
-    return Resolution(consumer, kept, namer, len(offerings), compatible_total, timings)
+    return Resolution(consumer, shown, namer, len(offerings), compatible_total, timings)
 
 
 def _read_offerings(store: ManifestStore) -> list[OfferingResult]:

@@ -1,4 +1,4 @@
-"""Who speaks for an offering: the offering itself, its provider, and the parts of either.
+"""The holders of an offering's statements: the offering itself, its provider, and the parts of either.
 
 Provider-level statements (certifications, delivery, API compatibility, operated
 regions) apply to every offering of that provider, and a statement on a service

@@ -95,15 +95,15 @@ def _price_verdict(requirement: Requirement, offering: str, rows: list[dict], na
     currency = namer.currency(requirement.currency)
     expected = f"≤ {namer.number(requirement.value.value)} {currency} {namer.price_unit(requirement.price_unit)}"
 
-    for wanted in (SATISFIED, VIOLATED):
-        matching = [r for r in rows if r["verdict"].value == wanted]
+    for decided in (SATISFIED, VIOLATED):
+        matching = [r for r in rows if r["verdict"].value == decided]
         if matching:
             best = min(matching, key=lambda r: Decimal(r["hourlyPrice"].value))
             actual = f"{namer.number(best['hourlyPrice'].value, places=4)} {currency} per hour"
             note = None
             if best["offeredCurrency"] != best["currency"]:
                 note = f"converted from {namer.currency(best['offeredCurrency'].value)} at the consumer's rate"
-            return Verdict(requirement, offering, wanted, expected, actual, note)
+            return Verdict(requirement, offering, decided, expected, actual, note)
 
     first = rows[0]
     if "amount" not in first:

@@ -71,11 +71,11 @@ def _check_quantity_units(store: ManifestStore, requirement: Requirement, where:
                 "use a QUDT unit that the vocabulary lists, such as unit:GibiBYTE"
             )
 
-    wanted_kinds = _objects(store, requirement.unit, QUDT + "hasQuantityKind")
+    requested_kinds = _objects(store, requirement.unit, QUDT + "hasQuantityKind")
     canonical_kinds = _objects(store, canonical, QUDT + "hasQuantityKind")
-    if wanted_kinds and canonical_kinds and not wanted_kinds & canonical_kinds:
+    if requested_kinds and canonical_kinds and not requested_kinds & canonical_kinds:
         raise UnknownTermError(
-            f"{where}: unit <{requirement.unit}> measures {', '.join(sorted(wanted_kinds))}, but "
+            f"{where}: unit <{requirement.unit}> measures {', '.join(sorted(requested_kinds))}, but "
             f"<{requirement.on_property}> is stated in <{canonical}>; use a unit of the same quantity kind"
         )
 
