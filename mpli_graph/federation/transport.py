@@ -1,6 +1,6 @@
 """Send SPARQL queries to federation members over HTTP, bounded in time and size.
 
-One pooled ``httpx.Client`` is shared by all members, so that a member's
+Each member has its own pooled ``httpx.Client``, so that a member's
 connection is reused from one query to the next. Every request has the
 member's time limit, both per network operation and as a total deadline while
 the body streams in, and a limit on the response size. A failed request
@@ -12,6 +12,7 @@ and error, so that one member cannot fail the whole query.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -90,28 +91,50 @@ class Response:
 
 
 class Transport:
-    """A pooled HTTP client for SPARQL requests to federation members."""
+    """Pooled HTTP clients for SPARQL requests to federation members.
+
+    Each member gets its own ``httpx.Client`` with a small pool, made on first
+    use. One shared pool serves many concurrent requests more slowly, because
+    every request and release scans the whole pool under one lock.
+    """
 
     def __init__(
         self,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        max_connections: int = 256,
+        connections_per_member: int = 4,
     ) -> None:
         self.max_response_bytes = max_response_bytes
-        self._client = httpx.Client(
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_connections,
-                keepalive_expiry=30.0,
-            ),
-            follow_redirects=False,
-            trust_env=False,
-            headers={"User-Agent": "mpli-graph-federation"},
-        )
+        self.connections_per_member = connections_per_member
+        self._clients: dict[str, httpx.Client] = {}
+        self._lock = threading.Lock()
+
+    def client_for(self, endpoint: str) -> httpx.Client:
+        """Return the HTTP client for one member endpoint, making it on first use."""
+        client = self._clients.get(endpoint)
+        if client is not None:
+            return client
+        with self._lock:
+            client = self._clients.get(endpoint)
+            if client is None:
+                client = self._clients[endpoint] = httpx.Client(
+                    limits=httpx.Limits(
+                        max_connections=self.connections_per_member,
+                        max_keepalive_connections=self.connections_per_member,
+                        keepalive_expiry=30.0,
+                    ),
+                    follow_redirects=False,
+                    trust_env=False,
+                    headers={"User-Agent": "mpli-graph-federation"},
+                )
+        return client
 
     def close(self) -> None:
         """Close every pooled connection."""
-        self._client.close()
+        with self._lock:
+            clients = list(self._clients.values())
+            self._clients.clear()
+        for client in clients:
+            client.close()
 
     def __enter__(self) -> Transport:
         return self
@@ -127,7 +150,8 @@ class Transport:
         """
         deadline = time.monotonic() + member.timeout
         timeout = httpx.Timeout(member.timeout)
-        request = self._client.build_request(
+        client = self.client_for(member.endpoint)
+        request = client.build_request(
             "POST",
             member.endpoint,
             content=urlencode({"query": query}).encode("utf-8"),
@@ -136,7 +160,7 @@ class Transport:
         )
 
         try:
-            response = self._client.send(request, stream=True)
+            response = client.send(request, stream=True)
         except httpx.TimeoutException:
             raise ResponseError(STATUS_TIMEOUT, f"timed out: no response within {member.timeout:g} s") from None
         except httpx.HTTPError as error:
