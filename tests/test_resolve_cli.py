@@ -278,3 +278,14 @@ def test_demo_reports_providers_and_consumers(capsys):
                  "kubernetes-opentofu"):
         assert f"{name}.ttl  (resolved in" in out
     assert "Demo finished in" in out
+
+
+def test_json_ld_provider_file(tmp_path, providers, capsys):
+    graph = rdflib.Graph().parse(data=(providers / "beta.ttl").read_text(encoding="utf-8"), format="turtle")
+    (providers / "beta.ttl").unlink()
+    (providers / "beta.jsonld").write_text(graph.serialize(format="json-ld"), encoding="utf-8")
+
+    code, out, _ = run(capsys, str(write_consumer(tmp_path)), "--providers", str(providers), "--format", "json")
+    assert code == 0
+    offerings = {r["offering"] for r in json.loads(out)["results"]}
+    assert "https://example.org/beta/medium" in offerings
