@@ -22,9 +22,9 @@ def test_resolution_public_names():
 def test_store_public_names():
     assert sorted(mpli_graph.store.__all__) == [
         "METADATA_GRAPH",
-        "VOCABULARY_GRAPH",
         "ManifestStore",
         "SourceRecord",
+        "VOCABULARY_GRAPH",
         "ValidationSummary",
         "rdf_format_for",
     ]
