@@ -51,15 +51,25 @@ def evaluate_capabilities(
         expected = namer.term(requirement.value)
         if requirement.minimum_version:
             expected += f", version at least {requirement.minimum_version}"
+        # Offerings whose statements come from the same holders (usually their provider) share
+        # one outcome, so it is worked out once per group of holders.
+        outcomes: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
         for offering in holders.offerings:
-            verdicts.append(_verdict(requirement, offering, holders, stated, versions, expected, namer))
+            speaking = tuple(
+                h for h in holders.of(offering) if (requirement.key, h) in stated or (requirement.key, h) in versions
+            )
+            if speaking not in outcomes:
+                outcomes[speaking] = _outcome(requirement, speaking, stated, versions, namer)
+            verdict, actual, note = outcomes[speaking]
+            verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
     return verdicts
 
 
-def _verdict(requirement, offering, holders, stated, versions, expected, namer) -> Verdict:
+def _outcome(requirement, speaking, stated, versions, namer) -> tuple[str, str | None, str | None]:
+    """Return the verdict, actual value and note from the statements of the holders in ``speaking``."""
     values: dict[str, bool] = {}
     stated_versions: set[str] = set()
-    for holder in holders.of(offering):
+    for holder in speaking:
         for value, matched in stated.get((requirement.key, holder), {}).items():
             values[value] = values.get(value, False) or matched
         stated_versions |= versions.get((requirement.key, holder), set())
@@ -78,7 +88,7 @@ def _verdict(requirement, offering, holders, stated, versions, expected, namer) 
         if ordered:
             actual = f"{actual}, versions {' '.join(ordered)}"
         verdict, note = _version_verdict(ordered, requirement.minimum_version)
-    return Verdict(requirement, offering, verdict, expected, actual, note)
+    return verdict, actual, note
 
 
 def _version_verdict(versions: list[str], minimum: str) -> tuple[str, str | None]:

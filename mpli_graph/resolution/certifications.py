@@ -51,16 +51,24 @@ def evaluate_certifications(
     checked: dict[str, tuple[bool, str]] = {}
     verdicts = []
     for requirement in requirements:
+        # Offerings whose claims come from the same owners (usually only their provider) share
+        # one outcome, so each group of owners is checked once.
+        outcomes: dict[tuple[str, ...], Verdict] = {}
         for offering in holders.offerings:
-            owners = (offering, holders.provider_of[offering])
-            entry = {
-                "has_claims": any(owner in owners_with_claims for owner in owners),
-                "schemes": {
-                    scheme: [m for owner in owners for m in matches.get((requirement.key, owner, scheme), ())]
-                    for scheme in requirement.schemes
-                },
-            }
-            verdicts.append(_certification_verdict(requirement, offering, entry, namer, checker, checked))
+            owners = tuple(o for o in (offering, holders.provider_of[offering]) if o in owners_with_claims)
+            if owners not in outcomes:
+                entry = {
+                    "has_claims": bool(owners),
+                    "schemes": {
+                        scheme: [m for owner in owners for m in matches.get((requirement.key, owner, scheme), ())]
+                        for scheme in requirement.schemes
+                    },
+                }
+                outcomes[owners] = _certification_verdict(requirement, offering, entry, namer, checker, checked)
+            shared = outcomes[owners]
+            verdicts.append(
+                Verdict(requirement, offering, shared.verdict, shared.expected, shared.actual, shared.note)
+            )
     return verdicts
 
 

@@ -101,13 +101,19 @@ def _evaluate_values(
     verdicts = []
     for requirement in requirements:
         expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
+        # Offerings whose values come from the same holders share one outcome.
+        outcomes: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
         for offering in holders.offerings:
-            values: dict[str, bool] = {}
-            for holder in holders.of(offering):
-                for value, ok in stated.get((requirement.key, holder), {}).items():
-                    values[value] = values.get(value, False) or ok
-            verdict = _set_verdict(values)
-            actual = ", ".join(namer.compact(v) for v in sorted(values)) or None
-            note = MIXED_VALUES_NOTE if verdict == UNKNOWN and values else None
+            speaking = tuple(h for h in holders.of(offering) if (requirement.key, h) in stated)
+            if speaking not in outcomes:
+                values: dict[str, bool] = {}
+                for holder in speaking:
+                    for value, ok in stated[(requirement.key, holder)].items():
+                        values[value] = values.get(value, False) or ok
+                verdict = _set_verdict(values)
+                actual = ", ".join(namer.compact(v) for v in sorted(values)) or None
+                note = MIXED_VALUES_NOTE if verdict == UNKNOWN and values else None
+                outcomes[speaking] = (verdict, actual, note)
+            verdict, actual, note = outcomes[speaking]
             verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
     return verdicts
