@@ -5,9 +5,9 @@ group, so every solution of the group contains one solution of each. Neither
 may be SILENT or name its endpoint with a variable, and they must share
 variables that both bind certainly. In the first round each partner is fetched with
 ``LIMIT threshold + 1``. A partner that returns more than ``threshold``
-solutions is fetched again in a second round: with a VALUES clause holding
-the distinct join values of a partner that returned all its solutions, or
-unbound (without the limit) when no partner did. So a bound join is sent only
+solutions is fetched again in a second round. The second request carries a
+VALUES clause with the distinct join values of a partner that returned all
+its solutions, or no VALUES and no limit when no partner did. So a bound join is sent only
 when fetching the block unbound proved larger than the values it is bound to.
 """
 

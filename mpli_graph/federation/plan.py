@@ -100,6 +100,8 @@ def restrict(solutions: Solutions, plan: BlockPlan, rows: list[tuple]) -> Soluti
         if name in kept_set and name != BLOCK_VARIABLE
     ]
     names = [name for name, _ in positions]
+    if names == solutions.variables:
+        return Solutions(names, rows)
     return Solutions(names, [tuple(row[index] for _, index in positions) for row in rows])
 
 

@@ -1,6 +1,6 @@
 """Evaluate a UNION of SERVICE blocks by concatenating the members' solutions.
 
-The most common federated query asks every member the same thing::
+The most common federated query sends every member the same sub-query::
 
     SELECT ?member ?offering WHERE {
       { SERVICE <a> { ... } FILTER(...) BIND(<a> AS ?member) }
@@ -26,7 +26,6 @@ from mpli_graph.federation.parse import ParsedQuery, ServiceBlock, Token, filter
 from mpli_graph.federation.transport import Solutions
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 @dataclass

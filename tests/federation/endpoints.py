@@ -2,7 +2,7 @@
 
 ``SparqlEndpoint`` serves a pyoxigraph store over the SPARQL 1.1 Protocol
 (GET, form POST and direct POST), always with Content-Length, and can misbehave
-on purpose: answer late, hang, send malformed results or a huge body.
+on purpose: respond late, hang, send malformed results or a huge body.
 ``GatewayEndpoint`` runs the project's own provider gateway instead.
 ``ConnectionCounter`` is a bare TCP listener that only counts the
 connections it accepts, to prove that a non-member is never contacted.
