@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "mpli_graph.commands.demo",
     "mpli_graph.commands.serve",
     "mpli_graph.commands.credential",
+    "mpli_graph.commands.federation",
 ]
 
 logger = logging.getLogger(__name__)
