@@ -31,6 +31,7 @@ ALL_FILES = MODULES + sorted(VOCAB_DIR.glob("*.ttl"))
 EXPECTED_MODULES = {
     "core", "compute", "storage", "network", "kubernetes", "database", "location", "certification",
     "legal", "pricing", "sla", "delivery", "portability", "trust", "requirement", "alignment",
+    "federation",
 }
 GAIA_X_2210 = "https://registry.lab.gaia-x.eu/development/api/trusted-shape-registry/v1/shapes/jsonld/trustframework#"
 GAIA_X_2511 = "https://w3id.org/gaia-x/development#"
