@@ -82,12 +82,12 @@ def _certification_verdict(requirement, offering, entry, namer, checker, checked
         expected += ", backed by a verified credential"
 
     states: list[str] = []
-    held: list[str] = []
+    claimed: list[str] = []
     reasons: list[str] = []
     for scheme in requirement.schemes:
         state = "absent"
         for claim, held_scheme, status, rank in entry["schemes"].get(scheme, []):
-            held.append(namer.compact(held_scheme) + (f" ({namer.compact(status)})" if status else ""))
+            claimed.append(namer.compact(held_scheme) + (f" ({namer.compact(status)})" if status else ""))
             if minimum_rank is not None and (rank is None or rank < minimum_rank):
                 state = "low status" if state == "absent" else state
                 continue
@@ -105,7 +105,7 @@ def _certification_verdict(requirement, offering, entry, namer, checker, checked
                 state = "failed"
         states.append(state)
 
-    actual = ", ".join(dict.fromkeys(held)) or ("no matching claim" if entry["has_claims"] else None)
+    actual = ", ".join(dict.fromkeys(claimed)) or ("no matching claim" if entry["has_claims"] else None)
     note = "; ".join(dict.fromkeys(reasons)) or None
     verdict = _combine_states(states, requirement.match, entry["has_claims"])
     if verdict != SATISFIED and "low status" in states and note is None:
