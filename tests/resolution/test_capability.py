@@ -94,3 +94,27 @@ def test_unparsable_stated_versions_unknown():
     store.load_source("https://example.org/source/gamma-k8s", odd, format=ox.RdfFormat.TURTLE)
 
     assert verdicts(store, kubernetes("1.30"))["gamma-k8s"]["r"].verdict == "unknown"
+
+
+def test_database_engine_version():
+    store = ManifestStore()
+    store.load_source("https://example.org/source/providers", PROVIDERS, format=ox.RdfFormat.TURTLE)
+    database = PREFIXES + """
+ex:gamma-postgres a mpli:DatabaseOffering ; mpli:offeredBy ex:gamma ;
+    mpli:databaseEngine mdb:postgresql ; mpli:databaseEngineVersion "14.9", "15.4" .
+ex:gamma-mysql a mpli:DatabaseOffering ; mpli:offeredBy ex:gamma ;
+    mpli:databaseEngine mdb:mysql ; mpli:databaseEngineVersion "8.0.36" .
+"""
+    store.load_source("https://example.org/source/gamma-db", database, format=ox.RdfFormat.TURTLE)
+
+    def postgres(minimum: str) -> str:
+        return capability(
+            "mpli:databaseEngine",
+            "mdb:postgresql",
+            f'; mpli:minimumVersion "{minimum}" ; mpli:versionProperty mpli:databaseEngineVersion',
+        )
+
+    assert verdicts(store, postgres("15"))["gamma-postgres"]["r"].verdict == "satisfied"
+    assert verdicts(store, postgres("15.5"))["gamma-postgres"]["r"].verdict == "violated"
+    assert verdicts(store, postgres("15"))["gamma-mysql"]["r"].verdict == "violated"
+    assert verdicts(store, postgres("15"))["gamma-mysql"]["r"].actual == "mdb:mysql"
