@@ -1,5 +1,11 @@
 """``mpli resolve``: rank every provider offering against a consumer manifest.
 
+The offerings come from provider manifest files, an on-disk store, or, with
+``--members FILE`` or ``--endpoint URL``, the live SPARQL endpoints of
+federation members. With ``--policy FILE --credentials FILE...`` a requirement
+at ``mpli:trustLevel mpli:VerifiedLevel`` counts a certification only when the
+credential that backs it (``mpli:backedBy``) passes the trust checks.
+
 Exit codes: 0 when at least one offering satisfies every must requirement, and
 1 when none does. Exit 2 means invalid input: the consumer manifest or a
 provider file cannot be read or does not conform to the shapes, or the consumer
@@ -12,23 +18,33 @@ import argparse
 import json
 import logging
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import rdflib
 
-from mpli_graph.errors import InputError, NotConformingError
+from mpli_graph.errors import InputError, LimitExceededError, NotConformingError
+from mpli_graph.federation.cli_support import add_live_arguments, federation_from_args, print_failed_sources
+from mpli_graph.federation.live import LiveResolution, gather
+from mpli_graph.federation.members import Federation
+from mpli_graph.federation.result import STATUS_OK, STATUS_STALE
+from mpli_graph.federation.transport import Transport
 from mpli_graph.manifest import parse_file
 from mpli_graph.manifest.validate import validate
-from mpli_graph.resolution import resolve
+from mpli_graph.resolution import Resolution, resolve
 from mpli_graph.resolution.providers import find_manifest_files, load_providers
 from mpli_graph.resolution.render import render_table
 from mpli_graph.resources import EXAMPLES_DIR
 from mpli_graph.store import ManifestStore
+from mpli_graph.trust.claims import CredentialChecker, load_credentials
+from mpli_graph.trust.did import DidResolver
+from mpli_graph.trust.policy import TrustPolicy, load_policy
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PROVIDERS = EXAMPLES_DIR / "providers"
 DEFAULT_TABLE_ROWS = 10
+CREDENTIAL_SUFFIXES = (".json", ".jsonld", ".jwt")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,7 +72,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--store",
         metavar="PATH",
         type=Path,
-        help="an on-disk store folder; without --providers the manifests already in it are used",
+        help="an on-disk store folder; without --providers the manifests already in it are used, and with "
+        "--members or --endpoint its harvested copy stands in for a member that does not respond",
     )
     parser.add_argument("--top", type=int, metavar="N", help="show only the best N offerings")
     parser.add_argument(
@@ -70,7 +87,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="reject a provider file that does not conform to the shapes instead of skipping it",
     )
+    add_live_arguments(parser)
+    _add_trust_arguments(parser)
     parser.set_defaults(handler=run)
+
+
+def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("verified claims (requirements at mpli:VerifiedLevel)")
+    group.add_argument(
+        "--policy",
+        type=Path,
+        metavar="FILE",
+        help="trust policy (Turtle or JSON) naming the issuers trusted per claim kind and scheme",
+    )
+    group.add_argument(
+        "--credentials",
+        type=Path,
+        nargs="+",
+        action="extend",
+        metavar="PATH",
+        help="credential files (JSON-LD or compact vc+jwt) or folders of them: the credentials that "
+        "claims name with mpli:backedBy and the status list credentials they point at",
+    )
+    group.add_argument(
+        "--did-web-allow",
+        nargs="+",
+        action="extend",
+        metavar="HOST",
+        help="allow fetching did:web documents over HTTPS from this host (host or host:port)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,12 +123,30 @@ def run(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 1:
         raise InputError(f"--top must be at least 1, got {args.top}")
 
+    trust = read_trust_arguments(args)
+    federation = federation_from_args(args)
+    if federation is not None and args.providers:
+        raise InputError("--providers reads local files and --members/--endpoint ask live endpoints: use one of them")
+
     consumer_graph = read_consumer(args.consumer)
-    with open_store(args.store, args.providers, strict=args.strict) as store:
-        resolution = resolve(store, consumer_graph, top=args.top if args.format != "table" else None)
+    top = args.top if args.format != "table" else None
+    live = None
+    if federation is not None:
+        fallback = ManifestStore(args.store) if args.store is not None else None
+        try:
+            live = resolve_federation(federation, consumer_graph, top, trust, partial=not args.strict_members, fallback=fallback)
+        finally:
+            if fallback is not None:
+                fallback.close()
+        print_failed_sources(live.sources, sys.stderr)
+        resolution = live.resolution
+    else:
+        with open_store(args.store, args.providers, strict=args.strict) as store:
+            resolution = resolve(store, consumer_graph, top=top, credential_checker=make_checker(trust, store))
 
     if args.format == "json":
-        json.dump(resolution.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        body = live.to_json() if live is not None else resolution.to_json()
+        json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
         print()
     elif args.format == "turtle":
         sys.stdout.write(resolution.to_turtle())
@@ -91,6 +154,81 @@ def run(args: argparse.Namespace) -> int:
         print(render_table(resolution, top=args.top or DEFAULT_TABLE_ROWS))
 
     return 0 if resolution.compatible_total > 0 else 1
+
+
+@dataclass
+class TrustArguments:
+    """The trust policy, the credentials and the DID resolver given on the command line."""
+
+    policy: TrustPolicy
+    credentials: dict[str, dict | str]
+    resolver: DidResolver
+
+
+def read_trust_arguments(args: argparse.Namespace) -> TrustArguments | None:
+    """Load --policy and --credentials; return None when neither is given."""
+    if args.policy is None and not args.credentials:
+        if args.did_web_allow:
+            raise InputError("--did-web-allow needs --policy FILE and --credentials FILE...")
+        return None
+    if args.policy is None:
+        raise InputError("--credentials needs --policy FILE: the policy names the issuers to trust")
+    if not args.credentials:
+        raise InputError("--policy needs --credentials FILE...: the credentials that back the claims")
+
+    policy = load_policy(args.policy)
+    credentials = load_credentials(credential_files(args.credentials))
+    resolver = DidResolver(web_allow_hosts=set(args.did_web_allow or ()))
+    logger.info("loaded trust policy %s and %d credentials", args.policy, len(credentials))
+    return TrustArguments(policy, credentials, resolver)
+
+
+def credential_files(paths: list[Path]) -> list[Path]:
+    """Expand folders into the credential files they contain (.json, .jsonld, .jwt), sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(item for item in path.iterdir() if item.suffix.lower() in CREDENTIAL_SUFFIXES))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such credential file or folder; check the --credentials path")
+    if not files:
+        raise InputError(f"no credential file (.json, .jsonld, .jwt) found in {', '.join(map(str, paths))}")
+    return files
+
+
+def make_checker(trust: TrustArguments | None, store: ManifestStore) -> CredentialChecker | None:
+    """Return a credential checker that reads claims from ``store``, or None without trust arguments."""
+    if trust is None:
+        return None
+    return CredentialChecker(trust.policy, trust.credentials, store=store, resolver=trust.resolver)
+
+
+def resolve_federation(
+    federation: Federation,
+    consumer_graph: rdflib.Graph,
+    top: int | None,
+    trust: TrustArguments | None,
+    *,
+    partial: bool,
+    fallback: ManifestStore | None = None,
+) -> LiveResolution:
+    """Fetch every member's data in parallel, then resolve over it with the credential checker.
+
+    Raises LimitExceededError when ``partial`` is false and a member neither
+    responds nor has a harvested copy in ``fallback``.
+    """
+    with Transport() as transport:
+        store, reports = gather(federation, transport, fallback)
+
+    with store:
+        missing = [report for report in reports if report.status not in (STATUS_OK, STATUS_STALE)]
+        if missing and not partial:
+            names = ", ".join(f"{report.endpoint} ({report.error})" for report in missing)
+            raise LimitExceededError(f"federation members failed: {names}")
+        resolution: Resolution = resolve(store, consumer_graph, top=top, credential_checker=make_checker(trust, store))
+    return LiveResolution(resolution, reports)
 
 
 def read_consumer(path: Path) -> rdflib.Graph:
