@@ -7,6 +7,7 @@ question mark or evidence "not sourced" are left out.
 from __future__ import annotations
 
 import logging
+import re
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
@@ -31,6 +32,8 @@ API_PHRASES = [
     ("openstack", MAPI.openstack),
     ("aws-ec2-compatible", MAPI.ec2),
 ]
+# "S3", "S3-style" or "S3-compatible" in the api_compatibility_evidenced column.
+S3_PHRASE = re.compile(r"\bs3\b", re.IGNORECASE)
 
 
 def add_overview_row(builder: ManifestBuilder, row: CsvRow) -> None:
@@ -85,3 +88,49 @@ def api_families(text: str) -> list[URIRef]:
     if "?" in lowered or "not sourced" in lowered:
         return []
     return [api for phrase, api in API_PHRASES if phrase in lowered]
+
+
+def s3_evidence(row: CsvRow) -> str:
+    """Return the row's record and text when it evidences an S3 API, else an empty string."""
+    text = row["api_compatibility_evidenced"]
+    lowered = text.lower()
+    if "?" in lowered or "not sourced" in lowered or not S3_PHRASE.search(text):
+        return ""
+    return f"{row.record()}: {text}"
+
+
+def add_provider_s3(builder: ManifestBuilder, evidence: str) -> None:
+    """State S3 API compatibility on the provider when it sells S3-compatible object storage.
+
+    A provider-level statement applies to every offering of the provider, so
+    it is made only when the overview row evidences an S3 API (``evidence``)
+    and the provider's data has at least one object storage offering stated
+    S3-compatible. The provider's ``dcterms:source`` names both.
+    """
+    graph = builder.graph
+    stores = sorted(
+        str(graph.value(offering, MPLI.offeringId))
+        for offering in builder.offerings
+        if (offering, RDF.type, MPLI.ObjectStorageOffering) in graph
+        and (offering, MPLI.apiCompatibility, MAPI.s3) in graph
+    )
+    if not evidence or not stores:
+        if evidence:
+            logger.info(
+                "%s: the overview names an S3 API, but the data has no S3-compatible object "
+                "storage offering, so the provider states no S3 compatibility",
+                builder.entry.label,
+            )
+        return
+
+    graph.add((builder.provider, MPLI.apiCompatibility, MAPI.s3))
+    graph.add(
+        (
+            builder.provider,
+            DCTERMS.source,
+            Literal(
+                f"S3 compatibility: sells S3-compatible object storage ({', '.join(stores)}); "
+                f"{evidence}"
+            ),
+        )
+    )

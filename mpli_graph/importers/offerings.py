@@ -2,19 +2,22 @@
 
 One row is one instance type in one region or zone, and becomes one offering.
 Quantities keep the canonical units of the ontology (vCPU count, RAM in GiB,
-local disk in GB). A price is written only where the row has one; its currency
-only where the source states it.
+local disk in GB). The GPU column is split into a model name and a count
+(see :mod:`.gpus`). A price is written only where the row has one; its
+currency only where the source states it.
 """
 
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from mpli_graph.errors import InputError
 from mpli_graph.importers.catalog import ManifestBuilder, decimal_literal
+from mpli_graph.importers.gpus import parse_gpu
 from mpli_graph.importers.locations import place_offering_row
 from mpli_graph.importers.sources import CsvRow
 from mpli_graph.importers.terms import CURRENCY, MARCH, MPLI
@@ -96,9 +99,7 @@ def add_specification(builder: ManifestBuilder, offering: URIRef, row: CsvRow) -
     builder.add_quantity(offering, MPLI.vcpuCount, row.decimal("vcpus"))
     builder.add_quantity(offering, MPLI.memorySize, row.decimal("ram_gib"))
     builder.add_quantity(offering, MPLI.localDiskSize, row.decimal("local_disk_gb"))
-    builder.add_quantity(offering, MPLI.gpuCount, row.decimal("gpu_count"))
-    if row["gpu_model"]:
-        graph.add((offering, MPLI.gpuModel, Literal(row["gpu_model"])))
+    add_gpu(builder, offering, row)
 
     arch = row["cpu_arch"]
     if arch:
@@ -119,6 +120,32 @@ def add_specification(builder: ManifestBuilder, offering: URIRef, row: CsvRow) -
                 "use SHARED, DEDICATED or leave it empty"
             )
         graph.add((offering, MPLI.cpuAllocation, term))
+
+
+def add_gpu(builder: ManifestBuilder, offering: URIRef, row: CsvRow) -> None:
+    """Add the GPU count and model name, taking the count from the model cell where it names one.
+
+    Raises :class:`~mpli_graph.errors.InputError` when the model cell and the
+    ``gpu_count`` column give different counts.
+    """
+    count = row.decimal("gpu_count")
+    text = row["gpu_model"]
+    if text:
+        gpu = parse_gpu(text)
+        if gpu.count is not None:
+            if count is not None and count != gpu.count:
+                raise InputError(
+                    f"{row.record()}: gpu_model {text!r} names {gpu.count} GPU(s) but gpu_count "
+                    f"is {row['gpu_count']}; correct one of the two columns"
+                )
+            count = Decimal(gpu.count)
+
+        graph = builder.graph
+        graph.add((offering, MPLI.gpuModel, Literal(gpu.model)))
+        if gpu.model != text:
+            graph.add((offering, RDFS.comment, Literal(f"GPU as the source writes it: {text}")))
+
+    builder.add_quantity(offering, MPLI.gpuCount, count)
 
 
 def add_price(builder: ManifestBuilder, offering: URIRef, row: CsvRow) -> None:

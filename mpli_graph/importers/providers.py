@@ -105,10 +105,9 @@ def build_manifests(source: Path, modified: date = SNAPSHOT_DATE) -> dict[str, G
         builder = builder_for(builders, lookup, row)
         if builder is not None:
             delivery.add_overview_row(builder, row)
-            if "s3" in row["api_compatibility_evidenced"].lower():
-                s3_evidence[builder.entry.slug] = (
-                    f"{row.record()}: {row['api_compatibility_evidenced']}"
-                )
+            evidence = delivery.s3_evidence(row)
+            if evidence:
+                s3_evidence[builder.entry.slug] = evidence
 
     claim_rows = read_csv(source, certifications.CLAIMS_FILE, certifications.CLAIM_COLUMNS)
     for row in claim_rows:
@@ -121,6 +120,13 @@ def build_manifests(source: Path, modified: date = SNAPSHOT_DATE) -> dict[str, G
 
     add_managed_services(source, builders, s3_evidence)
     add_cloud_and_heat(source, builders["cloud-and-heat"])
+
+    # A provider that sells S3-compatible object storage states S3 on itself
+    # too, so that a consumer asking for S3 "from the same provider" finds its
+    # virtual machines. In this data that is UpCloud: its overview row names
+    # S3-style managed object storage, and its API fixtures list the regions.
+    for slug, builder in builders.items():
+        delivery.add_provider_s3(builder, s3_evidence.get(slug, ""))
 
     graphs = {}
     for slug, builder in builders.items():
