@@ -1,10 +1,9 @@
 """Evaluate a consumer's requirements against every offering: one query per requirement kind.
 
-Minimum and maximum requirements get their verdict from the query itself. Set,
-certification and capability queries return facts per holder (an offering, its
-provider, or their parts), which :mod:`.sets`, :mod:`.certifications` and
-:mod:`.capabilities` apply to each offering; :mod:`.prices` keeps the best of
-an offering's prices.
+Quantity, set, certification and capability queries return facts per holder
+(an offering, its provider, or their parts), which :mod:`.quantities`,
+:mod:`.sets`, :mod:`.certifications` and :mod:`.capabilities` apply to each
+offering; :mod:`.prices` keeps the best of an offering's prices.
 """
 
 from __future__ import annotations
@@ -36,9 +35,9 @@ def evaluate(
 ) -> list[Verdict]:
     """Return the verdict of every requirement for every offering in ``holders``."""
     verdicts: list[Verdict] = []
-    for kind in ("minimum", "maximum"):
-        if consumer.of_kind(kind):
-            verdicts += evaluate_quantities(store, kind, consumer.of_kind(kind), namer)
+    quantities = [r for r in consumer.requirements if r.kind in ("minimum", "maximum")]
+    if quantities:
+        verdicts += evaluate_quantities(store, quantities, namer, holders)
     if consumer.of_kind("set"):
         verdicts += evaluate_sets(store, consumer.of_kind("set"), namer, holders)
     if consumer.of_kind("certification"):

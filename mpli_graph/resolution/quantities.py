@@ -1,52 +1,114 @@
-"""Minimum and maximum requirements on quantities, converted between units by the query."""
+"""Minimum and maximum requirements on quantities, compared in Python from per-holder facts.
+
+``queries/resolve/quantity.rq`` lists the numeric values that holders state for
+the required properties. Here each offering takes its own values, else its
+provider's, else those of its provider's parts (the order of ``minimum.rq`` and
+``maximum.rq``). The threshold is converted to the property's canonical unit
+with the units' ``qudt:conversionMultiplier`` in floating point, and the
+comparison allows a relative error of 1e-9, as the SPARQL versions do. Among
+several stated values the one that decides is the largest for a minimum and
+the smallest for a maximum.
+"""
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from mpli_graph.errors import UnknownTermError
+from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.queries import Table, run_query
-from mpli_graph.resolution.verdicts import Verdict, best_verdict
+from mpli_graph.resolution.queries import Table, run_values
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = ["evaluate_quantities"]
 
+TOLERANCE = 1e-9
+
 
 def evaluate_quantities(
-    store: ManifestStore, kind: str, requirements: list[Requirement], namer: Namer
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
 ) -> list[Verdict]:
-    """Return the verdicts of minimum or maximum requirements (``kind``) for every offering."""
-    by_key = {r.key: r for r in requirements}
-    table = Table(("requirement", "property", "threshold", "unit"))
-    for requirement in requirements:
-        table.rows.append(
-            {
-                "requirement": ox.NamedNode(requirement.key),
-                "property": ox.NamedNode(requirement.on_property),
-                "threshold": requirement.value,
-                "unit": ox.NamedNode(requirement.unit),
-            }
-        )
+    """Return the verdicts of minimum and maximum requirements for every offering."""
+    properties = Table(("property",))
+    for property_iri in dict.fromkeys(r.on_property for r in requirements):
+        properties.rows.append({"property": ox.NamedNode(property_iri)})
 
-    # One row per stated value: keep the best verdict, and among equal verdicts the value
-    # that decides it (the largest for a minimum, the smallest for a maximum).
-    sign = 1 if kind == "minimum" else -1
-    best: dict[tuple[str, str], tuple[tuple, dict]] = {}
-    for row in run_query(store, kind, [table]):
-        key = (row["requirement"].value, row["offering"].value)
-        actual = row.get("actual")
-        order = (best_verdict(row["verdict"].value), sign * float(actual.value) if actual is not None else 0.0)
-        if key not in best or order > best[key][0]:
-            best[key] = (order, row)
+    values: dict[str, dict[str, list[str]]] = {}
+    for holder, property_iri, value in run_values(store, "quantity", [properties], ("holder", "property", "value")):
+        values.setdefault(property_iri, {}).setdefault(holder, []).append(value)
 
-    operator = "≥" if kind == "minimum" else "≤"
-    expected = {r.key: f"{operator} {namer.quantity(r.value.value, r.unit)}" for r in requirements}
+    multipliers = _multipliers(store, {u for r in requirements for u in (r.unit, r.canonical_unit)})
     verdicts = []
-    for (requirement_key, offering), (_, row) in best.items():
-        requirement = by_key[requirement_key]
-        actual = None
-        if "actual" in row:
-            actual = namer.quantity(row["actual"].value, requirement.canonical_unit)
-        verdicts.append(Verdict(requirement, offering, row["verdict"].value, expected[requirement_key], actual))
+    for requirement in requirements:
+        verdicts += _evaluate(requirement, values.get(requirement.on_property, {}), multipliers, namer, holders)
     return verdicts
+
+
+def _evaluate(
+    requirement: Requirement,
+    stated: dict[str, list[str]],
+    multipliers: dict[str, float],
+    namer: Namer,
+    holders: Holders,
+) -> list[Verdict]:
+    is_minimum = requirement.kind == "minimum"
+    expected_value = (
+        float(requirement.value.value) * multipliers[requirement.unit] / multipliers[requirement.canonical_unit]
+    )
+    operator = "≥" if is_minimum else "≤"
+    expected = f"{operator} {namer.quantity(requirement.value.value, requirement.unit)}"
+
+    # Offerings that take their values from their provider or its parts share one outcome.
+    shared: dict[str, tuple[str, str | None]] = {}
+    verdicts = []
+    for offering in holders.offerings:
+        own = stated.get(offering)
+        if own is not None:
+            outcome = _outcome(own, expected_value, is_minimum)
+        else:
+            provider = holders.provider_of[offering]
+            outcome = shared.get(provider)
+            if outcome is None:
+                outcome = _outcome(_provider_values(provider, stated, holders), expected_value, is_minimum)
+                shared[provider] = outcome
+        verdict, actual = outcome
+        actual_text = namer.quantity(actual, requirement.canonical_unit) if actual is not None else None
+        verdicts.append(Verdict(requirement, offering, verdict, expected, actual_text))
+    return verdicts
+
+
+def _provider_values(provider: str, stated: dict[str, list[str]], holders: Holders) -> list[str]:
+    """Return the provider's own values, or else the values of its parts."""
+    if provider in stated:
+        return stated[provider]
+    return [value for part in holders.parts.get(provider, ()) for value in stated.get(part, ())]
+
+
+def _multipliers(store: ManifestStore, units: set[str | None]) -> dict[str, float]:
+    """Return the qudt:conversionMultiplier of each unit as a float, as xsd:double(STR(?m)) reads it."""
+    table = Table(("unit",), [{"unit": ox.NamedNode(unit)} for unit in sorted(u for u in units if u)])
+    multipliers: dict[str, float] = {}
+    for unit, multiplier in run_values(store, "multiplier", [table], ("unit", "multiplier")):
+        multipliers.setdefault(unit, float(multiplier))
+    for unit in units:
+        if unit and unit not in multipliers:
+            raise UnknownTermError(
+                f"unit <{unit}> has no qudt:conversionMultiplier in the vocabulary; "
+                "use a QUDT unit that the vocabulary lists, such as unit:GibiBYTE"
+            )
+    return multipliers
+
+
+def _outcome(values: list[str], expected: float, is_minimum: bool) -> tuple[str, str | None]:
+    """Return the best verdict over ``values`` and the value that decides it."""
+    if not values:
+        return UNKNOWN, None
+    best = max(values, key=float) if is_minimum else min(values, key=float)
+    number = float(best)
+    if is_minimum:
+        satisfied = number >= expected * (1 - TOLERANCE)
+    else:
+        satisfied = number <= expected * (1 + TOLERANCE)
+    return (SATISFIED if satisfied else VIOLATED), best

@@ -19,7 +19,7 @@ from mpli_graph.errors import InputError
 from mpli_graph.resources import query_text
 from mpli_graph.store import ManifestStore
 
-__all__ = ["Table", "fill_values", "run_query"]
+__all__ = ["Table", "fill_values", "run_query", "run_values"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,29 @@ def run_query(store: ManifestStore, name: str, tables: list[Table]) -> list[dict
     """Fill the VALUES blocks of ``queries/resolve/NAME.rq`` and return its rows."""
     sparql = fill_values(_load(name), tables)
     rows = store.select(sparql)
+    logger.debug("Query resolve/%s.rq returned %d rows", name, len(rows))
+    return rows
+
+
+def run_values(
+    store: ManifestStore, name: str, tables: list[Table], columns: tuple[str, ...]
+) -> list[tuple[str | None, ...]]:
+    """Fill and run ``queries/resolve/NAME.rq`` like :func:`run_query`, returning only ``columns``.
+
+    Each row is a tuple of lexical forms (IRI text or literal value), None where the variable
+    is unbound. Rows built this way skip a dict and a term object per cell, which matters
+    for the queries that return one row per offering.
+    """
+    sparql = fill_values(_load(name), tables)
+    solutions = store.query(sparql)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise InputError(f"resolve/{name}.rq is not a SELECT query")
+    names = [variable.value for variable in solutions.variables]
+    positions = [names.index(column) for column in columns]
+    try:
+        rows = [tuple(None if (term := row[i]) is None else term.value for i in positions) for row in solutions]
+    except OSError as error:
+        raise InputError(f"query evaluation failed: {error}") from None
     logger.debug("Query resolve/%s.rq returned %d rows", name, len(rows))
     return rows
 
