@@ -45,6 +45,8 @@ def build_config(args: argparse.Namespace) -> GatewayConfig:
         store_path=args.store,
         manifest=getattr(args, "manifest", None),
         providers=tuple(args.providers) if getattr(args, "providers", None) else None,
+        members=getattr(args, "members", None),
+        trust_policy=getattr(args, "trust_policy", None),
         admin_token=token,
         query_timeout=args.query_timeout,
     )
@@ -129,5 +131,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="+",
         metavar="PATH",
         help="manifest files or folders of them to load (env MPLI_PROVIDERS, separated by ':')",
+    )
+    marketplace.add_argument(
+        "--members",
+        type=Path,
+        metavar="FILE",
+        help="federation members file (Turtle, or one endpoint URL per line): serves /federation/sparql "
+        "and live resolution with POST /resolve?live=true (env MPLI_MEMBERS)",
+    )
+    marketplace.add_argument(
+        "--trust-policy",
+        type=Path,
+        metavar="FILE",
+        help="trust policy (Turtle or JSON) for POST /credentials/verify when a request names none "
+        "(env MPLI_TRUST_POLICY)",
     )
     _add_common_options(marketplace)

@@ -3,7 +3,8 @@
 A *provider* app serves one manifest: ``/.well-known/mpli``, VoID, the SPARQL
 endpoint and the Graph Store Protocol for admin replacements. A *marketplace*
 app serves every manifest it loaded, the same SPARQL endpoint over all of
-them, the REST API described at ``/openapi.json`` and an HTML page at ``/``.
+them, the REST API described at ``/openapi.json`` and an HTML page at ``/``,
+and with a members file the federation routes under ``/federation``.
 
 Each manifest loaded at start is parsed and validated first. A provider whose
 manifest does not conform does not start. A marketplace skips such a manifest
@@ -22,10 +23,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mpli_graph.errors import ConflictError, InputError, NotConformingError
 from mpli_graph.gateway import graph_store, marketplace, provider, sparql
+from mpli_graph.gateway.credentials import install_credentials
 from mpli_graph.gateway.backend import GraphBackend
 from mpli_graph.gateway.config import GatewayConfig
 from mpli_graph.gateway.documents import check_manifest
 from mpli_graph.gateway.errors import register_error_handlers
+from mpli_graph.gateway.federation import install_federation
 from mpli_graph.gateway.limits import QueryRunner
 from mpli_graph.gateway.request_log import install_request_hooks
 from mpli_graph.gateway.state import EXTENSION_KEY, GatewayState
@@ -150,6 +153,8 @@ def create_app(config: GatewayConfig, manifest_store: ManifestStore | None = Non
 
     if config.role == "marketplace":
         app.register_blueprint(marketplace.blueprint)
+        install_credentials(app, config)
+        install_federation(app, config, manifest_store)
         app.add_url_rule("/", "index", _index_page, methods=["GET"])
         app.add_url_rule("/openapi.json", "openapi", _openapi_document, methods=["GET"])
     else:

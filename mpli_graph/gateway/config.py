@@ -25,6 +25,10 @@ class GatewayConfig:
     (many manifests, REST API). Sizes are in bytes and times in seconds.
     ``trusted_proxies`` is the number of reverse proxies in front of the app whose
     ``X-Forwarded-*`` headers are believed when building public URLs.
+    ``members`` is a federation members file: a marketplace with one serves
+    ``/federation/sparql``, ``/federation/resolve`` and ``POST /resolve?live=true``.
+    ``trust_policy`` is the trust policy file that ``POST /credentials/verify``
+    applies when a request brings no policy of its own.
     """
 
     role: str = "provider"
@@ -32,6 +36,8 @@ class GatewayConfig:
     port: int = 8080
     manifest: Path | None = None
     providers: tuple[Path, ...] = ()
+    members: Path | None = None
+    trust_policy: Path | None = None
     store_path: Path | None = None
     admin_token: str | None = field(default=None, repr=False)
     max_body_bytes: int = 4 * 1024 * 1024
@@ -78,6 +84,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "MPLI_PORT": "port",
     "MPLI_MANIFEST": "manifest",
     "MPLI_PROVIDERS": "providers",
+    "MPLI_MEMBERS": "members",
+    "MPLI_TRUST_POLICY": "trust_policy",
     "MPLI_STORE": "store_path",
     "MPLI_ADMIN_TOKEN": "admin_token",
     "MPLI_MAX_BODY_BYTES": "max_body_bytes",
@@ -112,7 +120,7 @@ def _convert(name: str, variable: str, raw: str) -> object:
         raise InputError(f"{variable}={raw!r} is not a boolean; use true or false")
     if name == "providers":
         return tuple(Path(part) for part in raw.split(os.pathsep) if part)
-    if name in ("manifest", "store_path"):
+    if name in ("manifest", "store_path", "members", "trust_policy"):
         return Path(raw)
     return raw
 

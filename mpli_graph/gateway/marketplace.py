@@ -3,7 +3,9 @@
 ``POST /resolve`` takes a consumer manifest (Turtle or JSON-LD, by
 ``Content-Type``) and validates it like ``mpli resolve`` does (422 with the
 report when it does not conform). It returns the JSON that
-``mpli resolve --format json`` prints for the same manifest and store.
+``mpli resolve --format json`` prints for the same manifest and store. With
+``?live=true`` it resolves against the live endpoints of the marketplace's
+federation members instead, and adds ``sources`` (one report per member).
 ``POST /validate`` returns the SHACL report of any manifest. Both run in the
 query worker threads, under the same time and concurrency limits as SPARQL
 queries. ``GET /providers`` and ``GET /offerings`` list what the loaded
@@ -19,11 +21,13 @@ import json
 from flask import Blueprint, Response, request
 
 from mpli_graph.errors import InputError, UnsupportedFormatError
+from mpli_graph.federation.blueprint import live_resolution_json
 from mpli_graph.gateway.documents import (
     check_manifest,
     request_format,
     validation_report,
 )
+from mpli_graph.gateway.federation import gateway_federation
 from mpli_graph.gateway.limits import BoundedOutput
 from mpli_graph.gateway.offerings import OfferingCatalogue, parse_filter
 from mpli_graph.gateway.state import gateway_state
@@ -59,6 +63,15 @@ def _integer_parameter(name: str, default: int, minimum: int, maximum: int | Non
     return value
 
 
+def _live_parameter() -> bool:
+    raw = request.args.get("live")
+    if raw is None or raw.lower() in ("false", "0"):
+        return False
+    if raw.lower() in ("true", "1"):
+        return True
+    raise InputError(f"live={raw!r} is not a boolean; use live=true or live=false")
+
+
 def _top_parameter() -> int | None:
     raw = request.args.get("top")
     if raw is None:
@@ -76,11 +89,21 @@ def resolve_consumer() -> Response:
             f"a consumer manifest is accepted as text/turtle or application/ld+json, not {request.mimetype}"
         )
     top = _top_parameter()
+    federation = gateway_federation() if _live_parameter() else None
 
     def work(output: BoundedOutput) -> None:
         consumer = check_manifest(data, rdf_format, "consumer manifest", validate=True).graph
-        resolution = resolve(state.manifest_store, consumer, top=top)
-        output.write(json_bytes(resolution.to_json()))
+        if federation is not None:
+            body = live_resolution_json(
+                federation.federation,
+                consumer,
+                top=top,
+                fallback=state.manifest_store,
+                transport=federation.transport,
+            )
+        else:
+            body = resolve(state.manifest_store, consumer, top=top).to_json()
+        output.write(json_bytes(body))
 
     body = state.runner.run(work, "resolution", "send ?top=N to keep only the best N offerings")
     return Response(body, status=200, content_type="application/json")
