@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.queries import Table, run_query
+from mpli_graph.resolution.queries import Table, run_query, run_values
 from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
 from mpli_graph.store import ManifestStore
 
@@ -73,25 +73,103 @@ def _set_verdict(values: dict[str, bool]) -> str:
 def _evaluate_locations(
     store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
 ) -> list[Verdict]:
-    stated = _collect(run_query(store, "location", _tables(requirements)), "country")
+    located, operated, members = _location_facts(store, requirements, holders)
     verdicts = []
     for requirement in requirements:
+        allowed_countries = {
+            country for value in requirement.allowed_values if isinstance(value, ox.NamedNode)
+            for country in members.get(value.value, ())
+        }
         expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
-        for offering in holders.offerings:
-            countries = stated.get((requirement.key, offering))
-            from_provider = countries is None
-            if from_provider:
-                countries = stated.get((requirement.key, holders.provider_of[offering]), {})
-            verdict = _set_verdict(countries)
-            actual = ", ".join(namer.compact(c) for c in sorted(countries)) or None
 
-            note = None
-            if from_provider and countries:
-                note = MIXED_PROVIDER_NOTE if verdict == UNKNOWN else PROVIDER_BASIS_NOTE
-            elif verdict == UNKNOWN and countries:
-                note = MIXED_VALUES_NOTE
+        # Offerings without a location of their own share their provider's outcome.
+        from_providers: dict[str, tuple[str, str | None, str | None]] = {}
+        for offering in holders.offerings:
+            countries = located.get(offering)
+            if countries is not None:
+                verdict, actual, note = _location_outcome(countries, allowed_countries, False, namer)
+            else:
+                provider = holders.provider_of[offering]
+                if provider not in from_providers:
+                    from_providers[provider] = _location_outcome(
+                        operated.get(provider, set()), allowed_countries, True, namer
+                    )
+                verdict, actual, note = from_providers[provider]
             verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
     return verdicts
+
+
+def _location_outcome(
+    countries: set[str], allowed_countries: set[str], from_provider: bool, namer: Namer
+) -> tuple[str, str | None, str | None]:
+    verdict = _set_verdict({country: country in allowed_countries for country in countries})
+    actual = ", ".join(namer.compact(c) for c in sorted(countries)) or None
+    note = None
+    if from_provider and countries:
+        note = MIXED_PROVIDER_NOTE if verdict == UNKNOWN else PROVIDER_BASIS_NOTE
+    elif verdict == UNKNOWN and countries:
+        note = MIXED_VALUES_NOTE
+    return verdict, actual, note
+
+
+def _location_facts(
+    store: ManifestStore, requirements: list[Requirement], holders: Holders
+) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
+    """Return the countries located per offering, those operated per holder, and each allowed value's members.
+
+    An offering appears in the first mapping only when one of its locations leads to a
+    country, and a holder of mpli:operatesLocation that is itself such an offering adds
+    its operated countries there too, as one holder of both kinds.
+    """
+    allowed = Table(
+        ("allowedValue",),
+        [{"allowedValue": v} for r in requirements for v in r.allowed_values if isinstance(v, ox.NamedNode)],
+    )
+    edges: dict[str, dict[str, list[str]]] = {"location": {}, "operates": {}, "partOf": {}, "country": {}}
+    # A zero-length skos:member* path admits the allowed value itself, even when no graph names it.
+    members: dict[str, set[str]] = {row["allowedValue"].value: {row["allowedValue"].value} for row in allowed.rows}
+    for subject, link, target in run_values(store, "location", [allowed], ("subject", "link", "object")):
+        if link == "member":
+            members.setdefault(subject, set()).add(target)
+        else:
+            edges[link].setdefault(subject, []).append(target)
+
+    country_cache: dict[str, set[str]] = {}
+
+    def countries_of(location: str) -> set[str]:
+        """Return the countries of ``location`` and of every place it is mpli:partOf, transitively."""
+        found = country_cache.get(location)
+        if found is None:
+            found = set()
+            seen = {location}
+            pending = [location]
+            while pending:
+                place = pending.pop()
+                found.update(edges["country"].get(place, ()))
+                for parent in edges["partOf"].get(place, ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        pending.append(parent)
+            country_cache[location] = found
+        return found
+
+    operated: dict[str, set[str]] = {}
+    for holder, locations in edges["operates"].items():
+        countries = set().union(*(countries_of(location) for location in locations))
+        if countries:
+            operated[holder] = countries
+
+    located: dict[str, set[str]] = {}
+    for holder, locations in edges["location"].items():
+        if holder not in holders.provider_of:
+            continue
+        countries = set().union(*(countries_of(location) for location in locations))
+        if countries:
+            located[holder] = countries | operated.get(holder, set())
+    for holder in operated.keys() & holders.provider_of.keys():
+        if holder not in located:
+            located[holder] = operated[holder]
+    return located, operated, members
 
 
 def _evaluate_values(
