@@ -12,6 +12,8 @@ country, else that of its zone or region in regions_normalized.csv. A row
 without either takes all its provider's regions: it is compatible only when all
 of them are allowed. Open Telekom Cloud's regions carry no country in the CSV;
 their codes (eu-de, eu-nl, eu-ch2) name it, and its Swiss region counts as its own.
+A GPU cell such as "8 x H100 PCIe" gives the GPU count, and whether a GPU is an
+H100 or A100 is read from the source text, not from the importer's model table.
 """
 
 from __future__ import annotations
@@ -135,15 +137,20 @@ def csv_compatible(predicate) -> set[int]:
     return {line for line, row in offering_rows().items() if predicate(row)}
 
 
-def resolver_compatible_rows(store: ManifestStore, resolution: Resolution) -> set[int]:
-    """Return the CSV lines of the compatible offerings that come from offerings_normalized.csv."""
+def csv_lines(store: ManifestStore) -> dict[str, int]:
+    """Return the CSV line of each offering that comes from offerings_normalized.csv."""
     rows = store.select(
         """SELECT ?offering ?source WHERE {
              ?offering <https://w3id.org/mpli#offeredBy> ?p ; <http://purl.org/dc/terms/source> ?source .
              FILTER(STRSTARTS(STR(?source), "offerings_normalized.csv row "))
            }"""
     )
-    line_of = {r["offering"].value: int(r["source"].value.split()[2]) for r in rows}
+    return {r["offering"].value: int(r["source"].value.split()[2]) for r in rows}
+
+
+def resolver_compatible_rows(store: ManifestStore, resolution: Resolution) -> set[int]:
+    """Return the CSV lines of the compatible offerings that come from offerings_normalized.csv."""
+    line_of = csv_lines(store)
     return {line_of[r.offering] for r in resolution.results if r.compatible and r.offering in line_of}
 
 
@@ -209,11 +216,54 @@ def test_health_data_csv_agrees(store):
 # GPU training in the EU: H100 or A100, at least one GPU, EU, at most 4 EUR per hour.
 
 
-GPU_MODELS = {"H100", "A100", "A100-80GB"}
+def csv_gpu(row: dict[str, str]) -> tuple[str, float]:
+    """Return the GPU text of a row without a leading "N x ", and the GPU count (from that prefix if any)."""
+    match = re.fullmatch(r"(\d+) x (.+)", row["gpu_model"])
+    if match:
+        return match[2], float(match[1])
+    return row["gpu_model"], number(row["gpu_count"])
+
+
+def is_h100_or_a100(text: str) -> bool:
+    """Return whether a GPU text, as the source writes it, names an H100 or A100 (not H200, A10 or A40)."""
+    return re.search(r"\b[HA]100\b", text) is not None
 
 
 def gpu_in_eu(row: dict[str, str]) -> bool:
-    return row["gpu_model"] in GPU_MODELS and number(row["gpu_count"]) >= 1 and located_in(row, EU)
+    model, count = csv_gpu(row)
+    return is_h100_or_a100(model) and count >= 1 and located_in(row, EU)
+
+
+def resolver_rows_where(store: ManifestStore, resolution: Resolution, label: str) -> set[int]:
+    """Return the CSV lines of the offerings whose verdict on requirement ``label`` is satisfied."""
+    line_of = csv_lines(store)
+    return {
+        line_of[r.offering]
+        for r in resolution.results
+        if r.offering in line_of
+        and any(v.requirement.label == label and v.verdict == "satisfied" for v in r.verdicts)
+    }
+
+
+def test_gpu_model_found_in_every_catalogue(store):
+    expected = csv_compatible(lambda row: is_h100_or_a100(csv_gpu(row)[0]))
+    providers = {offering_rows()[line]["provider"] for line in expected}
+    assert providers == {"Nebius", "Open Telekom Cloud", "OVHcloud", "Seeweb"}
+    assert resolver_rows_where(store, resolution_of("gpu-training-eu"), "H100 or A100 GPU") == expected
+
+
+def test_gpu_count_from_model_cell(store):
+    expected = csv_compatible(lambda row: csv_gpu(row)[1] >= 1)
+    assert resolver_rows_where(store, resolution_of("gpu-training-eu"), "GPUs") == expected
+
+
+def test_gpu_otc_h100_fails_only_location():
+    resolution = resolution_of("gpu-training-eu-flexible")
+    offering = "open-telekom-cloud/offering/p5s.5xlarge.12"
+    assert verdict(resolution, offering, "H100 or A100 GPU") == "satisfied"
+    assert verdict(resolution, offering, "GPUs") == "satisfied"
+    assert failing(resolution, offering) == {"in the EU"}
+    assert verdict(resolution, offering, "in the EU") == "unknown"
 
 
 def test_gpu_price_without_currency_blocks_ovh():
@@ -287,6 +337,26 @@ def test_startup_cheapest_first():
 def test_startup_small_memory_fails():
     resolution = resolution_of("startup-small")
     assert failing(resolution, "scaleway/offering/fr-par-1/dev1-s") == {"memory"}
+
+
+def test_startup_upcloud_has_s3():
+    resolution = resolution_of("startup-small")
+    upcloud = "upcloud/offering/de-fra1/2xcpu-4gb"
+    assert result(resolution, upcloud).compatible
+    assert verdict(resolution, upcloud, "S3-compatible object storage") == "satisfied"
+    assert verdict(resolution, "scaleway/offering/fr-par-1/dev1-m", "S3-compatible object storage") == "violated"
+
+
+def test_startup_s3_csv_agrees(store):
+    with open(DATA / "providers_overview.csv", encoding="utf-8") as handle:
+        s3 = {
+            row["provider"]
+            for row in csv.DictReader(handle)
+            if re.search(r"\bS3\b", row["api_compatibility_evidenced"]) and "?" not in row["api_compatibility_evidenced"]
+        }
+    assert s3 == {"UpCloud", "Exoscale"}
+    expected = csv_compatible(lambda row: row["provider"] in s3)
+    assert resolver_rows_where(store, resolution_of("startup-small"), "S3-compatible object storage") == expected
 
 
 def test_startup_csv_agrees(store):

@@ -27,6 +27,7 @@ VENDOR_PREFIX = re.compile(r"NVIDIA[\s-]+", re.IGNORECASE)
 # form factor, vGPU profile), because it is a different product: an A40-8Q is
 # an 8 GB slice of one A40, not an A40. Only spellings of one product share a
 # name ("A100 80 GB" in the Open Telekom Cloud table and SkyPilot's "A100-80GB").
+# Every model name is also a key, so that reading a model name gives it back.
 GPU_MODELS = {
     "A10": "A10",
     "A30": "A30",
@@ -50,6 +51,7 @@ GPU_MODELS = {
     "P100": "P100",
     "RTX 5000": "RTX 5000",
     "RTX6000": "RTX6000",
+    "RTX A6000": "RTX A6000",
     "RTXA6000": "RTX A6000",
     "RTX PRO 6000 96GB": "RTX PRO 6000 96GB",
     "T4": "T4",
