@@ -4,7 +4,9 @@ Endpoint i serves the i-th example provider manifest (cycling through
 ``examples/providers/*.ttl``) over the SPARQL 1.1 Protocol on a free loopback
 port. The process prints the endpoint URLs as one JSON line, then reads
 commands from standard input: ``delay SECONDS`` sets the added response delay
-of every endpoint, ``quit`` stops them all. Running the servers in a separate
+of every endpoint, ``requests`` prints how many requests the endpoints have
+received since the last ``requests`` command (as a JSON list, one count per
+endpoint), ``quit`` stops them all. Running the servers in a separate
 process keeps their work off the measuring process's interpreter lock.
 """
 
@@ -41,6 +43,10 @@ def main() -> int:
             for endpoint in endpoints:
                 endpoint.delay = float(value)
             print("ok", flush=True)
+        elif command == "requests":
+            print(json.dumps([endpoint.requests for endpoint in endpoints]), flush=True)
+            for endpoint in endpoints:
+                endpoint.requests = 0
         elif command == "quit":
             break
 
