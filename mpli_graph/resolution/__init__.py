@@ -29,7 +29,7 @@ from mpli_graph.resolution.model import (
     to_rdflib_graph,
 )
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.prices import hourly_prices
+from mpli_graph.resolution.prices import PriceFacts, hourly_prices
 from mpli_graph.resolution.queries import run_query
 from mpli_graph.resolution.ranking import OfferingResult, rank_offerings
 from mpli_graph.resolution.result import Resolution
@@ -76,8 +76,9 @@ def resolve(
 
     offerings = _read_offerings(store)
     holders = Holders.load(store, {o.offering: o.provider for o in offerings})
-    verdicts = evaluate(store, consumer, namer, holders, credential_checker)
-    prices = hourly_prices(store, consumer)
+    price_facts = PriceFacts.load(store)
+    verdicts = evaluate(store, consumer, namer, holders, credential_checker, price_facts)
+    prices = hourly_prices(price_facts, consumer, holders)
     query_done = time.perf_counter()
 
     ranked = rank_offerings(consumer, offerings, verdicts, prices)

@@ -15,7 +15,7 @@ from mpli_graph.resolution.certifications import evaluate_certifications
 from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import ConsumerRequirements
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.prices import evaluate_prices
+from mpli_graph.resolution.prices import PriceFacts, evaluate_prices
 from mpli_graph.resolution.quantities import evaluate_quantities
 from mpli_graph.resolution.sets import evaluate_sets
 from mpli_graph.resolution.verdicts import CredentialChecker, Verdict
@@ -32,6 +32,7 @@ def evaluate(
     namer: Namer,
     holders: Holders,
     credential_checker: CredentialChecker | None,
+    price_facts: PriceFacts,
 ) -> list[Verdict]:
     """Return the verdict of every requirement for every offering in ``holders``."""
     verdicts: list[Verdict] = []
@@ -47,6 +48,6 @@ def evaluate(
     if consumer.of_kind("capability"):
         verdicts += evaluate_capabilities(store, consumer.of_kind("capability"), namer, holders)
     if consumer.of_kind("price"):
-        verdicts += evaluate_prices(store, consumer.of_kind("price"), consumer, namer)
+        verdicts += evaluate_prices(price_facts, consumer.of_kind("price"), consumer, namer, holders)
     logger.debug("Evaluated %d verdicts", len(verdicts))
     return verdicts
