@@ -31,7 +31,7 @@ from mpli_graph.resolution.model import (
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.prices import PriceFacts, hourly_prices
 from mpli_graph.resolution.queries import run_query
-from mpli_graph.resolution.ranking import OfferingResult, rank_offerings
+from mpli_graph.resolution.ranking import OfferingResult, explain_results, rank_offerings
 from mpli_graph.resolution.result import Resolution
 from mpli_graph.resolution.terms import check_terms
 from mpli_graph.resolution.verdicts import CredentialChecker, Verdict
@@ -77,11 +77,13 @@ def resolve(
     offerings = _read_offerings(store)
     holders = Holders.load(store, {o.offering: o.provider for o in offerings})
     price_facts = PriceFacts.load(store)
-    verdicts = evaluate(store, consumer, namer, holders, credential_checker, price_facts)
+    outcomes = evaluate(store, consumer, namer, holders, credential_checker, price_facts)
     prices = hourly_prices(price_facts, consumer, holders)
     query_done = time.perf_counter()
 
-    ranked = rank_offerings(consumer, offerings, verdicts, prices)
+    ranked = rank_offerings(consumer, offerings, outcomes, prices)
+    shown = ranked[:top] if top is not None else ranked
+    explain_results(consumer, shown, outcomes)
     rank_done = time.perf_counter()
 
     timings = {
@@ -92,7 +94,6 @@ def resolve(
     logger.info(
         "Resolved %s against %d offerings in %.1f ms", consumer.consumer, len(offerings), sum(timings.values())
     )
-    shown = ranked[:top] if top is not None else ranked
     compatible_total = sum(1 for r in ranked if r.compatible)
     return Resolution(consumer, shown, namer, len(offerings), compatible_total, timings)
 

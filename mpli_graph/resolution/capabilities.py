@@ -13,7 +13,7 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_query
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = ["evaluate_capabilities"]
@@ -21,8 +21,8 @@ __all__ = ["evaluate_capabilities"]
 
 def evaluate_capabilities(
     store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
-) -> list[Verdict]:
-    """Return the verdicts of capability requirements for every offering."""
+) -> list[RequirementOutcome]:
+    """Return the outcomes of capability requirements for every offering."""
     table = Table(("requirement", "property", "value"))
     versions_table = Table(("requirement", "versionProperty"))
     for requirement in requirements:
@@ -46,23 +46,35 @@ def evaluate_capabilities(
             value = row["stated"].value
             values[value] = values.get(value, False) or row["matched"].value == "true"
 
-    verdicts = []
+    outcomes = []
     for requirement in requirements:
         expected = namer.term(requirement.value)
         if requirement.minimum_version:
             expected += f", version at least {requirement.minimum_version}"
         # Offerings whose statements come from the same holders (usually their provider) share
         # one outcome, so it is worked out once per group of holders.
-        outcomes: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
+        shared: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
+        speakers: dict[str, tuple[str, ...]] = {}
         for offering in holders.offerings:
             speaking = tuple(
                 h for h in holders.of(offering) if (requirement.key, h) in stated or (requirement.key, h) in versions
             )
-            if speaking not in outcomes:
-                outcomes[speaking] = _outcome(requirement, speaking, stated, versions, namer)
-            verdict, actual, note = outcomes[speaking]
-            verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
-    return verdicts
+            speakers[offering] = speaking
+            if speaking not in shared:
+                shared[speaking] = _outcome(requirement, speaking, stated, versions, namer)
+        codes = {offering: shared[speaking][0] for offering, speaking in speakers.items()}
+        outcomes.append(RequirementOutcome(requirement, codes, _explainer(requirement, expected, shared, speakers)))
+    return outcomes
+
+
+def _explainer(requirement: Requirement, expected: str, shared: dict, speakers: dict[str, tuple[str, ...]]):
+    """Return ``explain(offering)`` for the outcome of the offering's group of holders."""
+
+    def explain(offering: str) -> Verdict:
+        verdict, actual, note = shared[speakers[offering]]
+        return Verdict(requirement, offering, verdict, expected, actual, note)
+
+    return explain
 
 
 def _outcome(requirement, speaking, stated, versions, namer) -> tuple[str, str | None, str | None]:

@@ -15,7 +15,14 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_query
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, CredentialChecker, Verdict
+from mpli_graph.resolution.verdicts import (
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    CredentialChecker,
+    RequirementOutcome,
+    Verdict,
+)
 from mpli_graph.store import ManifestStore
 
 __all__ = ["NO_CHECKER_REASON", "evaluate_certifications"]
@@ -29,8 +36,8 @@ def evaluate_certifications(
     namer: Namer,
     holders: Holders,
     checker: CredentialChecker | None,
-) -> list[Verdict]:
-    """Return the verdicts of certification requirements for every offering."""
+) -> list[RequirementOutcome]:
+    """Return the outcomes of certification requirements for every offering."""
     table = Table(("requirement", "scheme"))
     for requirement in requirements:
         for scheme in requirement.schemes:
@@ -49,14 +56,16 @@ def evaluate_certifications(
         matches.setdefault(key, []).append((row["claim"], row["heldScheme"].value, status, rank))
 
     checked: dict[str, tuple[bool, str]] = {}
-    verdicts = []
+    outcomes = []
     for requirement in requirements:
         # Offerings whose claims come from the same owners (usually only their provider) share
         # one outcome, so each group of owners is checked once.
-        outcomes: dict[tuple[str, ...], Verdict] = {}
+        shared: dict[tuple[str, ...], Verdict] = {}
+        owners_of: dict[str, tuple[str, ...]] = {}
         for offering in holders.offerings:
             owners = tuple(o for o in (offering, holders.provider_of[offering]) if o in owners_with_claims)
-            if owners not in outcomes:
+            owners_of[offering] = owners
+            if owners not in shared:
                 entry = {
                     "has_claims": bool(owners),
                     "schemes": {
@@ -64,12 +73,20 @@ def evaluate_certifications(
                         for scheme in requirement.schemes
                     },
                 }
-                outcomes[owners] = _certification_verdict(requirement, offering, entry, namer, checker, checked)
-            shared = outcomes[owners]
-            verdicts.append(
-                Verdict(requirement, offering, shared.verdict, shared.expected, shared.actual, shared.note)
-            )
-    return verdicts
+                shared[owners] = _certification_verdict(requirement, offering, entry, namer, checker, checked)
+        codes = {offering: shared[owners].verdict for offering, owners in owners_of.items()}
+        outcomes.append(RequirementOutcome(requirement, codes, _explainer(requirement, shared, owners_of)))
+    return outcomes
+
+
+def _explainer(requirement: Requirement, shared: dict[tuple[str, ...], Verdict], owners_of: dict[str, tuple[str, ...]]):
+    """Return ``explain(offering)`` for the verdict of the offering's group of claim owners."""
+
+    def explain(offering: str) -> Verdict:
+        verdict = shared[owners_of[offering]]
+        return Verdict(requirement, offering, verdict.verdict, verdict.expected, verdict.actual, verdict.note)
+
+    return explain
 
 
 def _certification_verdict(requirement, offering, entry, namer, checker, checked) -> Verdict:

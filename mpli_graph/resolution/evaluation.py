@@ -18,7 +18,7 @@ from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.prices import PriceFacts, evaluate_prices
 from mpli_graph.resolution.quantities import evaluate_quantities
 from mpli_graph.resolution.sets import evaluate_sets
-from mpli_graph.resolution.verdicts import CredentialChecker, Verdict
+from mpli_graph.resolution.verdicts import CredentialChecker, RequirementOutcome
 from mpli_graph.store import ManifestStore
 
 __all__ = ["evaluate"]
@@ -33,21 +33,21 @@ def evaluate(
     holders: Holders,
     credential_checker: CredentialChecker | None,
     price_facts: PriceFacts,
-) -> list[Verdict]:
-    """Return the verdict of every requirement for every offering in ``holders``."""
-    verdicts: list[Verdict] = []
+) -> list[RequirementOutcome]:
+    """Return the outcome of every requirement for the offerings in ``holders``."""
+    outcomes: list[RequirementOutcome] = []
     quantities = [r for r in consumer.requirements if r.kind in ("minimum", "maximum")]
     if quantities:
-        verdicts += evaluate_quantities(store, quantities, namer, holders)
+        outcomes += evaluate_quantities(store, quantities, namer, holders)
     if consumer.of_kind("set"):
-        verdicts += evaluate_sets(store, consumer.of_kind("set"), namer, holders)
+        outcomes += evaluate_sets(store, consumer.of_kind("set"), namer, holders)
     if consumer.of_kind("certification"):
-        verdicts += evaluate_certifications(
+        outcomes += evaluate_certifications(
             store, consumer.of_kind("certification"), namer, holders, credential_checker
         )
     if consumer.of_kind("capability"):
-        verdicts += evaluate_capabilities(store, consumer.of_kind("capability"), namer, holders)
+        outcomes += evaluate_capabilities(store, consumer.of_kind("capability"), namer, holders)
     if consumer.of_kind("price"):
-        verdicts += evaluate_prices(price_facts, consumer.of_kind("price"), consumer, namer, holders)
-    logger.debug("Evaluated %d verdicts", len(verdicts))
-    return verdicts
+        outcomes += evaluate_prices(price_facts, consumer.of_kind("price"), consumer, namer, holders)
+    logger.debug("Evaluated %d requirements", len(outcomes))
+    return outcomes

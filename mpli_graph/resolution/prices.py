@@ -18,7 +18,7 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import ConsumerRequirements, Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = ["PriceFacts", "evaluate_prices", "hourly_prices"]
@@ -158,22 +158,40 @@ def hourly_prices(facts: PriceFacts, consumer: ConsumerRequirements, holders: Ho
 
 def evaluate_prices(
     facts: PriceFacts, requirements: list[Requirement], consumer: ConsumerRequirements, namer: Namer, holders: Holders
-) -> list[Verdict]:
-    """Return the verdicts of price requirements for every offering, keeping the best price of each."""
+) -> list[RequirementOutcome]:
+    """Return the outcomes of price requirements for every offering, keeping the best price of each."""
     rates = _rates(consumer)
-    verdicts = []
+    outcomes = []
     for requirement in requirements:
         caps = [_divide(float(requirement.value.value), float(hours)) for hours in facts.hours.get(requirement.price_unit, ())]
-        if not caps:
-            continue
-        for offering in holders.offerings:
-            rows = [
-                dict(row, verdict=_cap_verdict(row["hourlyPrice"], cap))
-                for cap in caps
-                for row in facts.rows(offering, requirement.currency, rates)
-            ]
-            verdicts.append(_price_verdict(requirement, offering, rows, namer))
-    return verdicts
+        if caps:
+            outcomes.append(_price_requirement(facts, requirement, caps, rates, namer, holders))
+    return outcomes
+
+
+def _price_requirement(
+    facts: PriceFacts,
+    requirement: Requirement,
+    caps: list[float],
+    rates: dict[tuple[str, str], list[Decimal]],
+    namer: Namer,
+    holders: Holders,
+) -> RequirementOutcome:
+    def rows_of(offering: str) -> list[dict]:
+        return [
+            dict(row, verdict=_cap_verdict(row["hourlyPrice"], cap))
+            for cap in caps
+            for row in facts.rows(offering, requirement.currency, rates)
+        ]
+
+    def explain(offering: str) -> Verdict:
+        return _price_verdict(requirement, offering, rows_of(offering), namer)
+
+    codes = {}
+    for offering in holders.offerings:
+        verdicts = {row["verdict"] for row in rows_of(offering)}
+        codes[offering] = SATISFIED if SATISFIED in verdicts else VIOLATED if VIOLATED in verdicts else UNKNOWN
+    return RequirementOutcome(requirement, codes, explain)
 
 
 def _cap_verdict(hourly: float | None, cap: float) -> str:

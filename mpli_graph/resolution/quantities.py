@@ -19,7 +19,7 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = ["evaluate_quantities"]
@@ -29,8 +29,8 @@ TOLERANCE = 1e-9
 
 def evaluate_quantities(
     store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
-) -> list[Verdict]:
-    """Return the verdicts of minimum and maximum requirements for every offering."""
+) -> list[RequirementOutcome]:
+    """Return the outcomes of minimum and maximum requirements for every offering."""
     properties = Table(("property",))
     for property_iri in dict.fromkeys(r.on_property for r in requirements):
         properties.rows.append({"property": ox.NamedNode(property_iri)})
@@ -40,10 +40,10 @@ def evaluate_quantities(
         values.setdefault(property_iri, {}).setdefault(holder, []).append(value)
 
     multipliers = _multipliers(store, {u for r in requirements for u in (r.unit, r.canonical_unit)})
-    verdicts = []
-    for requirement in requirements:
-        verdicts += _evaluate(requirement, values.get(requirement.on_property, {}), multipliers, namer, holders)
-    return verdicts
+    return [
+        _evaluate(requirement, values.get(requirement.on_property, {}), multipliers, namer, holders)
+        for requirement in requirements
+    ]
 
 
 def _evaluate(
@@ -52,7 +52,7 @@ def _evaluate(
     multipliers: dict[str, float],
     namer: Namer,
     holders: Holders,
-) -> list[Verdict]:
+) -> RequirementOutcome:
     is_minimum = requirement.kind == "minimum"
     expected_value = (
         float(requirement.value.value) * multipliers[requirement.unit] / multipliers[requirement.canonical_unit]
@@ -62,21 +62,25 @@ def _evaluate(
 
     # Offerings that take their values from their provider or its parts share one outcome.
     shared: dict[str, tuple[str, str | None]] = {}
-    verdicts = []
-    for offering in holders.offerings:
+
+    def outcome_of(offering: str) -> tuple[str, str | None]:
         own = stated.get(offering)
         if own is not None:
-            outcome = _outcome(own, expected_value, is_minimum)
-        else:
-            provider = holders.provider_of[offering]
-            outcome = shared.get(provider)
-            if outcome is None:
-                outcome = _outcome(_provider_values(provider, stated, holders), expected_value, is_minimum)
-                shared[provider] = outcome
-        verdict, actual = outcome
+            return _outcome(own, expected_value, is_minimum)
+        provider = holders.provider_of[offering]
+        outcome = shared.get(provider)
+        if outcome is None:
+            outcome = _outcome(_provider_values(provider, stated, holders), expected_value, is_minimum)
+            shared[provider] = outcome
+        return outcome
+
+    def explain(offering: str) -> Verdict:
+        verdict, actual = outcome_of(offering)
         actual_text = namer.quantity(actual, requirement.canonical_unit) if actual is not None else None
-        verdicts.append(Verdict(requirement, offering, verdict, expected, actual_text))
-    return verdicts
+        return Verdict(requirement, offering, verdict, expected, actual_text)
+
+    codes = {offering: outcome_of(offering)[0] for offering in holders.offerings}
+    return RequirementOutcome(requirement, codes, explain)
 
 
 def _provider_values(provider: str, stated: dict[str, list[str]], holders: Holders) -> list[str]:

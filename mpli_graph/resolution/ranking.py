@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mpli_graph.resolution.verdicts import SATISFIED, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, RequirementOutcome, Verdict
 from mpli_graph.resolution.model import ConsumerRequirements
 
-__all__ = ["OfferingResult", "rank_offerings"]
+__all__ = ["OfferingResult", "explain_results", "rank_offerings"]
 
 
 @dataclass
@@ -39,22 +39,26 @@ class OfferingResult:
 def rank_offerings(
     consumer: ConsumerRequirements,
     offerings: list[OfferingResult],
-    verdicts: list[Verdict],
+    outcomes: list[RequirementOutcome],
     prices: dict[str, Decimal],
 ) -> list[OfferingResult]:
-    """Attach verdicts and prices to ``offerings``, score them and return them ranked from 1."""
-    by_offering = {o.offering: o for o in offerings}
-    for verdict in verdicts:
-        result = by_offering.get(verdict.offering)
-        if result is not None:
-            result.verdicts.append(verdict)
+    """Score ``offerings`` from the verdict codes in ``outcomes`` and return them ranked from 1.
 
+    The results carry no verdicts yet: :func:`explain_results` adds them to the ones kept.
+    """
     order = {r.key: index for index, r in enumerate(consumer.requirements)}
+    outcomes = sorted(outcomes, key=lambda outcome: order[outcome.requirement.key])
+    musts = [outcome.verdicts for outcome in outcomes if outcome.requirement.is_must]
+    shoulds = [(outcome.verdicts, outcome.requirement.weight) for outcome in outcomes if not outcome.requirement.is_must]
     total_weight = sum(r.weight for r in consumer.requirements if not r.is_must)
+
     for result in offerings:
-        result.verdicts.sort(key=lambda v: order[v.requirement.key])
-        result.hourly_price = prices.get(result.offering)
-        _score(result, total_weight)
+        offering = result.offering
+        result.unmet_musts = sum(1 for codes in musts if offering in codes and codes[offering] != SATISFIED)
+        result.compatible = result.unmet_musts == 0
+        satisfied_weight = sum(weight for codes, weight in shoulds if codes.get(offering) == SATISFIED)
+        result.score = satisfied_weight / total_weight if total_weight > 0 else 1.0
+        result.hourly_price = prices.get(offering)
 
     ranked = sorted(offerings, key=_sort_key)
     for position, result in enumerate(ranked, start=1):
@@ -62,15 +66,16 @@ def rank_offerings(
     return ranked
 
 
-def _score(result: OfferingResult, total_weight: float) -> None:
-    musts = [v for v in result.verdicts if v.requirement.is_must]
-    result.unmet_musts = sum(1 for v in musts if v.verdict != SATISFIED)
-    result.compatible = result.unmet_musts == 0
-
-    satisfied_weight = sum(
-        v.requirement.weight for v in result.verdicts if not v.requirement.is_must and v.verdict == SATISFIED
-    )
-    result.score = satisfied_weight / total_weight if total_weight > 0 else 1.0
+def explain_results(
+    consumer: ConsumerRequirements, results: list[OfferingResult], outcomes: list[RequirementOutcome]
+) -> None:
+    """Attach to each of ``results`` its full verdict for every requirement, in manifest order."""
+    order = {r.key: index for index, r in enumerate(consumer.requirements)}
+    outcomes = sorted(outcomes, key=lambda outcome: order[outcome.requirement.key])
+    for result in results:
+        result.verdicts = [
+            outcome.explain(result.offering) for outcome in outcomes if result.offering in outcome.verdicts
+        ]
 
 
 def _sort_key(result: OfferingResult) -> tuple:

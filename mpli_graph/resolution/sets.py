@@ -14,7 +14,7 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_query, run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, Verdict
+from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = ["evaluate_sets"]
@@ -26,16 +26,16 @@ MIXED_VALUES_NOTE = "only some of the stated values are allowed"
 
 def evaluate_sets(
     store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
-) -> list[Verdict]:
-    """Return the verdicts of set requirements for every offering."""
-    verdicts = []
+) -> list[RequirementOutcome]:
+    """Return the outcomes of set requirements for every offering."""
+    outcomes: list[RequirementOutcome] = []
     locations = [r for r in requirements if r.is_location]
     others = [r for r in requirements if not r.is_location]
     if locations:
-        verdicts += _evaluate_locations(store, locations, namer, holders)
+        outcomes += _evaluate_locations(store, locations, namer, holders)
     if others:
-        verdicts += _evaluate_values(store, others, namer, holders)
-    return verdicts
+        outcomes += _evaluate_values(store, others, namer, holders)
+    return outcomes
 
 
 def _tables(requirements: list[Requirement]) -> list[Table]:
@@ -72,31 +72,57 @@ def _set_verdict(values: dict[str, bool]) -> str:
 
 def _evaluate_locations(
     store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
-) -> list[Verdict]:
+) -> list[RequirementOutcome]:
     located, operated, members = _location_facts(store, requirements, holders)
-    verdicts = []
+    outcomes = []
     for requirement in requirements:
         allowed_countries = {
             country for value in requirement.allowed_values if isinstance(value, ox.NamedNode)
             for country in members.get(value.value, ())
         }
-        expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
 
-        # Offerings without a location of their own share their provider's outcome.
-        from_providers: dict[str, tuple[str, str | None, str | None]] = {}
-        for offering in holders.offerings:
-            countries = located.get(offering)
-            if countries is not None:
-                verdict, actual, note = _location_outcome(countries, allowed_countries, False, namer)
-            else:
-                provider = holders.provider_of[offering]
-                if provider not in from_providers:
-                    from_providers[provider] = _location_outcome(
-                        operated.get(provider, set()), allowed_countries, True, namer
-                    )
-                verdict, actual, note = from_providers[provider]
-            verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
-    return verdicts
+        outcomes.append(_location_requirement(requirement, located, operated, allowed_countries, namer, holders))
+    return outcomes
+
+
+def _location_requirement(
+    requirement: Requirement,
+    located: dict[str, set[str]],
+    operated: dict[str, set[str]],
+    allowed_countries: set[str],
+    namer: Namer,
+    holders: Holders,
+) -> RequirementOutcome:
+    expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
+
+    # Offerings without a location of their own share their provider's outcome.
+    from_providers: dict[str, tuple[str, str | None, str | None]] = {}
+
+    def outcome_of(offering: str) -> tuple[str, str | None, str | None]:
+        countries = located.get(offering)
+        if countries is not None:
+            return _location_outcome(countries, allowed_countries, False, namer)
+        provider = holders.provider_of[offering]
+        if provider not in from_providers:
+            from_providers[provider] = _location_outcome(operated.get(provider, set()), allowed_countries, True, namer)
+        return from_providers[provider]
+
+    def explain(offering: str) -> Verdict:
+        return Verdict(requirement, offering, *_with_expected(outcome_of(offering), expected))
+
+    codes = {}
+    for offering in holders.offerings:
+        countries = located.get(offering)
+        if countries is not None:
+            codes[offering] = _set_verdict({country: country in allowed_countries for country in countries})
+        else:
+            codes[offering] = outcome_of(offering)[0]
+    return RequirementOutcome(requirement, codes, explain)
+
+
+def _with_expected(outcome: tuple[str, str | None, str | None], expected: str) -> tuple:
+    verdict, actual, note = outcome
+    return verdict, expected, actual, note
 
 
 def _location_outcome(
@@ -174,16 +200,18 @@ def _location_facts(
 
 def _evaluate_values(
     store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
-) -> list[Verdict]:
+) -> list[RequirementOutcome]:
     stated = _collect(run_query(store, "set", _tables(requirements)), "stated")
-    verdicts = []
+    outcomes = []
     for requirement in requirements:
         expected = "in " + ", ".join(namer.term(v) for v in requirement.allowed_values)
         # Offerings whose values come from the same holders share one outcome.
-        outcomes: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
+        shared: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
+        speakers: dict[str, tuple[str, ...]] = {}
         for offering in holders.offerings:
             speaking = tuple(h for h in holders.of(offering) if (requirement.key, h) in stated)
-            if speaking not in outcomes:
+            speakers[offering] = speaking
+            if speaking not in shared:
                 values: dict[str, bool] = {}
                 for holder in speaking:
                     for value, ok in stated[(requirement.key, holder)].items():
@@ -191,7 +219,16 @@ def _evaluate_values(
                 verdict = _set_verdict(values)
                 actual = ", ".join(namer.compact(v) for v in sorted(values)) or None
                 note = MIXED_VALUES_NOTE if verdict == UNKNOWN and values else None
-                outcomes[speaking] = (verdict, actual, note)
-            verdict, actual, note = outcomes[speaking]
-            verdicts.append(Verdict(requirement, offering, verdict, expected, actual, note))
-    return verdicts
+                shared[speaking] = (verdict, actual, note)
+        codes = {offering: shared[speaking][0] for offering, speaking in speakers.items()}
+        outcomes.append(RequirementOutcome(requirement, codes, _shared_explainer(requirement, expected, shared, speakers)))
+    return outcomes
+
+
+def _shared_explainer(requirement: Requirement, expected: str, shared: dict, keys: dict[str, tuple]):
+    """Return ``explain(offering)`` for outcomes shared by the offerings with the same key."""
+
+    def explain(offering: str) -> Verdict:
+        return Verdict(requirement, offering, *_with_expected(shared[keys[offering]], expected))
+
+    return explain

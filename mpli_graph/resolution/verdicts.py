@@ -1,4 +1,9 @@
-"""A verdict: how one offering fares against one requirement, and the names shared by the evaluators."""
+"""A verdict: how one offering fares against one requirement, and the names shared by the evaluators.
+
+Evaluators return one :class:`RequirementOutcome` per requirement: the verdict
+code of every offering, which ranking needs, and a function that builds the
+full :class:`Verdict` with its explanation, which only the returned offerings need.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,15 @@ from typing import Callable
 
 from mpli_graph.resolution.model import Requirement
 
-__all__ = ["SATISFIED", "UNKNOWN", "VIOLATED", "CredentialChecker", "Verdict", "best_verdict"]
+__all__ = [
+    "SATISFIED",
+    "UNKNOWN",
+    "VIOLATED",
+    "CredentialChecker",
+    "RequirementOutcome",
+    "Verdict",
+    "best_verdict",
+]
 
 SATISFIED = "satisfied"
 VIOLATED = "violated"
@@ -33,3 +46,16 @@ class Verdict:
 def best_verdict(verdict: str) -> int:
     """Return a sort key that orders verdicts unknown < violated < satisfied."""
     return _VERDICT_ORDER[verdict]
+
+
+@dataclass(slots=True)
+class RequirementOutcome:
+    """One requirement's verdict code per offering, and ``explain(offering)`` for the full verdict.
+
+    An offering missing from ``verdicts`` gets no verdict for this requirement, as when
+    the store states nothing that the requirement's query could compare.
+    """
+
+    requirement: Requirement
+    verdicts: dict[str, str]
+    explain: Callable[[str], Verdict]
