@@ -144,16 +144,20 @@ def run(args: argparse.Namespace) -> int:
         with open_store(args.store, args.providers, strict=args.strict) as store:
             resolution = resolve(store, consumer_graph, top=top, credential_checker=make_checker(trust, store))
 
-    if args.format == "json":
+    print_resolution(resolution, live, args.format, args.top)
+    return 0 if resolution.compatible_total > 0 else 1
+
+
+def print_resolution(resolution: Resolution, live: LiveResolution | None, output_format: str, top: int | None) -> None:
+    """Print the resolution as a table, JSON (with ``sources`` when live) or Turtle."""
+    if output_format == "json":
         body = live.to_json() if live is not None else resolution.to_json()
         json.dump(body, sys.stdout, indent=2, ensure_ascii=False)
         print()
-    elif args.format == "turtle":
+    elif output_format == "turtle":
         sys.stdout.write(resolution.to_turtle())
     else:
-        print(render_table(resolution, top=args.top or DEFAULT_TABLE_ROWS))
-
-    return 0 if resolution.compatible_total > 0 else 1
+        print(render_table(resolution, top=top or DEFAULT_TABLE_ROWS))
 
 
 @dataclass
@@ -227,7 +231,7 @@ def resolve_federation(
         if missing and not partial:
             names = ", ".join(f"{report.endpoint} ({report.error})" for report in missing)
             raise LimitExceededError(f"federation members failed: {names}")
-        resolution: Resolution = resolve(store, consumer_graph, top=top, credential_checker=make_checker(trust, store))
+        resolution = resolve(store, consumer_graph, top=top, credential_checker=make_checker(trust, store))
     return LiveResolution(resolution, reports)
 
 

@@ -86,7 +86,7 @@ class VerificationOutcome:
         self.checks.append({"check": check, "passed": True})
 
     def failed(self, check: str, reason: str) -> None:
-        """Record the check that failed and why; no later check runs."""
+        """Record the check that failed and why. No later check runs."""
         self.checks.append({"check": check, "passed": False, "reason": reason})
         self.failed_check = check
         self.reason = reason
@@ -169,7 +169,7 @@ def request_from_envelope(envelope: dict) -> VerificationRequest:
 
 
 def read_verification_request(data: bytes, media_type: str) -> VerificationRequest:
-    """Parse the request body by its media type; raise InputError when it cannot be read."""
+    """Parse the request body by its media type, or raise InputError when it cannot be read."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -254,7 +254,10 @@ def verify_credential_route() -> Response:
 
     def work(output: BoundedOutput) -> None:
         outcome = verify_request(verification, DidResolver())
-        logger.info("credential from %s: verified %s", outcome.issuer, outcome.failed_check is None)
+        if outcome.failed_check is None:
+            logger.info("credential from %s verified", outcome.issuer)
+        else:
+            logger.info("credential from %s failed check %r: %s", outcome.issuer, outcome.failed_check, outcome.reason)
         output.write((json.dumps(outcome.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
     body = state.runner.run(work, "credential verification", "send a smaller credential")

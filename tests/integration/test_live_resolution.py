@@ -22,6 +22,7 @@ import pytest
 from mpli_graph.cli import main
 from mpli_graph.gateway import GatewayConfig, create_app
 from mpli_graph.resources import EXAMPLES_DIR
+from mpli_graph.store import ManifestStore
 from tests.integration.conftest import (
     CONSUMER_REQUIREMENT,
     CONSUMER_TURTLE,
@@ -104,6 +105,24 @@ def test_members_file_with_dead_member(capsys, tmp_path, manifests, endpoints):
     assert f"warning: member {dead}" in error
     assert live == local
     assert code in (0, 1)
+
+
+def test_store_copy_replaces_dead_member(capsys, tmp_path, manifests, endpoints):
+    dead = f"http://127.0.0.1:{_free_port()}/sparql"
+    store_path = tmp_path / "store"
+    with ManifestStore(store_path) as store:
+        store.load_source(dead, manifests["seeweb.ttl"], origin=dead)
+    consumer = str(manifests["startup-small.ttl"])
+
+    _, live, error = _resolve_json(capsys, consumer, "--endpoint", endpoints[0], "--endpoint", dead, "--store", str(store_path))
+    _, local, _ = _resolve_json(
+        capsys, consumer, "--providers", str(manifests[PROVIDER_FILES[0]]), str(manifests["seeweb.ttl"])
+    )
+
+    statuses = {source["endpoint"]: source["status"] for source in live.pop("sources")}
+    assert statuses == {endpoints[0]: "ok", dead: "stale"}
+    assert f"warning: member {dead}: stale" in error
+    assert live == local
 
 
 def test_strict_members_fails_on_dead_member(capsys, manifests, endpoints):
