@@ -13,6 +13,8 @@ one run measures these ways to answer the same federated query:
   before each query;
 - Comunica 5 in its multi-source mode: the member sub-query with one
   ``sparql`` source per endpoint;
+- Virtuoso 7 (Debian's package) on the same query text, sent to its own
+  SPARQL endpoint, which evaluates the SERVICE clauses (see ``virtuoso.py``);
 - mpli: :class:`~mpli_graph.federation.executor.FederatedExecutor`.
 
 Every engine must return the same rows (as a multiset) or the run fails. The
@@ -20,7 +22,9 @@ multi-source mode does not report which endpoint a row came from, so its rows ar
 compared without the member column. Times are wall-clock medians over
 ``--repeat`` rounds after one warm-up run, with the engines interleaved within
 each round. Comunica's times are taken inside its Node process (see
-``comunica.py``). Run ``install-peers.sh`` once first, or pass ``--no-comunica``.
+``comunica.py``), Virtuoso's from sending the request to the last byte of the
+response. Run ``install-peers.sh`` once first, or pass ``--no-comunica``; pass
+``--no-virtuoso`` when Virtuoso is not installed.
 
     .venv/bin/python bench/federation/run.py [--repeat 5] [--update-docs]
 """
@@ -49,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from comunica import ComunicaRunner, comunica_version, node_version  # noqa: E402
+from virtuoso import VirtuosoServer, virtuoso_version  # noqa: E402
 
 from mpli_graph.federation.executor import FederatedExecutor  # noqa: E402
 from mpli_graph.federation.members import members_from_urls  # noqa: E402
@@ -59,10 +64,11 @@ MEMBER_FILTER = "FILTER(?vcpu >= 16 && ?memory >= 64)"
 SUBQUERY = PREFIX + f"SELECT ?offering ?vcpu ?memory WHERE {{ {MEMBER_PATTERN} {MEMBER_FILTER} }}"
 
 COMUNICA_MODES = ("comunica-service", "comunica-fresh", "comunica-sources")
-COMUNICA_LABELS = {
-    "comunica-service": "SERVICE",
-    "comunica-fresh": "SERVICE, cleared",
-    "comunica-sources": "multi-source",
+PEER_LABELS = {
+    "comunica-service": "Comunica SERVICE",
+    "comunica-fresh": "Comunica SERVICE, cleared",
+    "comunica-sources": "Comunica multi-source",
+    "virtuoso": "Virtuoso SERVICE",
 }
 
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -186,8 +192,8 @@ def row_difference(rows: list[tuple], reference: list[tuple]) -> str | None:
 def compare_rows(outputs: dict[str, object]) -> dict[str, str]:
     """Check every engine's rows against the floor's, as multisets.
 
-    Stops the run if pyoxigraph or MPLI differ. Returns how each Comunica mode
-    differs, because a peer returning wrong rows is a result to report. Comunica's
+    Stops the run if pyoxigraph or MPLI differ. Returns how each peer
+    (Comunica mode or Virtuoso) differs, because a peer returning wrong rows is a result to report. Comunica's
     multi-source rows have no member column, so they are compared with the
     floor's rows without it.
     """
@@ -198,13 +204,13 @@ def compare_rows(outputs: dict[str, object]) -> dict[str, str]:
         difference = row_difference(rows, reference)
         if difference is None:
             continue
-        if not name.startswith("comunica"):
+        if name in ("mpli", "pyoxigraph"):
             raise SystemExit(f"{name} disagrees with the floor: {difference}")
         differences[name] = difference
     return differences
 
 
-def measure(process: subprocess.Popen, endpoints: list[str], repeat: int, comunica: bool) -> dict:
+def measure(process: subprocess.Popen, endpoints: list[str], repeat: int, comunica: bool, virtuoso: bool) -> dict:
     """Measure every engine on one set of endpoints; check they return the same rows."""
     query = federated_query(endpoints)
     floor = Floor(endpoints)
@@ -221,14 +227,18 @@ def measure(process: subprocess.Popen, endpoints: list[str], repeat: int, comuni
         "mpli": clocked(run_mpli),
         "pyoxigraph": clocked(lambda: rows_of(ox.Store().query(query))),
     }
+    variables = ["member", "offering", "vcpu", "memory"]
     runner = None
-    if comunica:
-        runner = ComunicaRunner()
-        variables = ["member", "offering", "vcpu", "memory"]
-        engines["comunica-service"] = lambda: runner.query(query, [], variables)
-        engines["comunica-fresh"] = lambda: runner.query(query, [], variables, fresh=True)
-        engines["comunica-sources"] = lambda: runner.query(SUBQUERY, endpoints, variables[1:])
+    server = None
     try:
+        if virtuoso:
+            server = VirtuosoServer()
+            engines["virtuoso"] = lambda: server.query(query, variables)
+        if comunica:
+            runner = ComunicaRunner()
+            engines["comunica-service"] = lambda: runner.query(query, [], variables)
+            engines["comunica-fresh"] = lambda: runner.query(query, [], variables, fresh=True)
+            engines["comunica-sources"] = lambda: runner.query(SUBQUERY, endpoints, variables[1:])
         first, times, outputs = timed(engines, repeat)
         requests = request_counts(process, engines, len(endpoints))
     finally:
@@ -236,6 +246,8 @@ def measure(process: subprocess.Popen, endpoints: list[str], repeat: int, comuni
         executor.close()
         if runner is not None:
             runner.close()
+        if server is not None:
+            server.close()
 
     differences = compare_rows(outputs)
     if not all(result.complete for result in mpli_results):
@@ -246,6 +258,8 @@ def measure(process: subprocess.Popen, endpoints: list[str], repeat: int, comuni
     if runner is not None:
         result["comunica-start"] = runner.start_seconds
         result["comunica-first"] = first["comunica-service"]
+    if server is not None:
+        result["virtuoso-start"] = server.start_seconds
     return result
 
 
@@ -342,9 +356,15 @@ def render(results: list[dict], repeat: int, versions: str) -> str:
         "source of type `sparql` per endpoint. This mode does not report which endpoint a row came "
         "from, so its rows are compared without the `?member` column.",
         "",
-        "| endpoints | delay | rows | floor | pyoxigraph SERVICE | Comunica SERVICE | Comunica SERVICE, cleared "
-        "| Comunica multi-source | MPLI | MPLI / floor | MPLI - floor | fastest Comunica / MPLI |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "Virtuoso runs as a server on 127.0.0.1 with an empty database, started once per "
+        "configuration by `bench/federation/virtuoso.py`. It receives the same federated query "
+        "text at its own SPARQL endpoint and evaluates the SERVICE clauses itself. Its times run "
+        "from sending the request to the last byte of the response.",
+        "",
+        "| endpoints | delay | rows | floor | pyoxigraph SERVICE | Virtuoso SERVICE | Comunica SERVICE "
+        "| Comunica SERVICE, cleared | Comunica multi-source | MPLI | MPLI / floor | MPLI - floor "
+        "| fastest Comunica / MPLI |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         ratio = result["mpli"] / result["floor"]
@@ -354,7 +374,7 @@ def render(results: list[dict], repeat: int, versions: str) -> str:
         lines.append(
             f"| {result['endpoints']} | {result['delay'] * 1000:.0f} ms | {result['rows']} "
             f"| {milliseconds(result, 'floor')} | {milliseconds(result, 'pyoxigraph')} "
-            f"| {milliseconds(result, 'comunica-service')} | {milliseconds(result, 'comunica-fresh')} "
+            f"| {milliseconds(result, 'virtuoso')} | {milliseconds(result, 'comunica-service')} | {milliseconds(result, 'comunica-fresh')} "
             f"| {milliseconds(result, 'comunica-sources')} "
             f"| {milliseconds(result, 'mpli')} | {ratio:.2f} | {overhead:.1f} | {speedup} |"
         )
@@ -362,31 +382,35 @@ def render(results: list[dict], repeat: int, versions: str) -> str:
     lines += [
         "",
         "Requests per endpoint for one query (counted by the endpoints after the timed rounds), "
-        "and Comunica's cold start: starting Node and loading Comunica until the runner is ready, "
-        "then its first query (SERVICE mode, nothing cached).",
+        "and the peers' cold start, which the table above leaves out: starting Node and loading "
+        "Comunica until the runner is ready, then Comunica's first query (SERVICE mode, nothing "
+        "cached), and starting Virtuoso on an empty database until its SPARQL endpoint responds.",
         "",
-        "| endpoints | delay | floor | pyoxigraph | Comunica SERVICE | Comunica SERVICE, cleared "
-        "| Comunica multi-source | MPLI | Comunica start | Comunica first query |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| endpoints | delay | floor | pyoxigraph | Virtuoso | Comunica SERVICE | Comunica SERVICE, cleared "
+        "| Comunica multi-source | MPLI | Comunica start | Comunica first query | Virtuoso start |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
         requests = result["requests"]
         counts = " | ".join(
             f"{requests[name]:.1f}" if name in requests else "-"
-            for name in ("floor", "pyoxigraph", *COMUNICA_MODES, "mpli")
+            for name in ("floor", "pyoxigraph", "virtuoso", *COMUNICA_MODES, "mpli")
         )
-        start = f"{result['comunica-start'] * 1000:.0f} ms" if "comunica-start" in result else "-"
-        first = f"{result['comunica-first'] * 1000:.0f} ms" if "comunica-first" in result else "-"
-        lines.append(f"| {result['endpoints']} | {result['delay'] * 1000:.0f} ms | {counts} | {start} | {first} |")
+        cold = " | ".join(
+            f"{result[name] * 1000:.0f} ms" if name in result else "-"
+            for name in ("comunica-start", "comunica-first", "virtuoso-start")
+        )
+        lines.append(f"| {result['endpoints']} | {result['delay'] * 1000:.0f} ms | {counts} | {cold} |")
 
     differences = [
-        f"- {result['endpoints']} endpoints, {result['delay'] * 1000:.0f} ms, {COMUNICA_LABELS[name]}: {text}"
+        f"- {result['endpoints']} endpoints, {result['delay'] * 1000:.0f} ms, {PEER_LABELS[name]}: {text}"
         for result in results
         for name, text in result["differences"].items()
     ]
     lines.append("")
     if differences:
-        lines += ["Comunica's rows differ from the other engines':", "", *differences, ""]
+        lines += ["These peers returned other rows than the floor (as multisets of terms in N-Triples form):", ""]
+        lines += [*differences, ""]
     else:
         lines += [
             "All engines returned the same rows as the floor in every configuration, as multisets of "
@@ -421,7 +445,7 @@ def render(results: list[dict], repeat: int, versions: str) -> str:
             name, seconds = fastest
             verdict = "met" if seconds >= 3 * result["mpli"] else "NOT met"
             lines.append(
-                f"- {label}: at least 3 x faster than Comunica ({COMUNICA_LABELS[name]}, "
+                f"- {label}: at least 3 x faster than Comunica (fastest: {PEER_LABELS[name]}, "
                 f"{seconds / result['mpli']:.1f} x): {verdict}"
             )
     return "\n".join(lines) + "\n"
@@ -449,6 +473,7 @@ def main() -> int:
     parser.add_argument(
         "--no-comunica", action="store_true", help="leave Comunica out (when install-peers.sh has not been run)"
     )
+    parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out (when it is not installed)")
     parser.add_argument("--save", type=Path, help="also write the measured results to this JSON file")
     parser.add_argument(
         "--from-results", type=Path, help="render the section from a file written by --save instead of measuring"
@@ -462,7 +487,9 @@ def main() -> int:
         versions = f"Python {platform.python_version()}, pyoxigraph {ox.__version__}"
         if not args.no_comunica:
             versions += f", Comunica {comunica_version()} on Node {node_version()}"
-        results = measure_all(args.sizes, args.delays, args.repeat, not args.no_comunica)
+        if not args.no_virtuoso:
+            versions += f", Virtuoso {virtuoso_version()}"
+        results = measure_all(args.sizes, args.delays, args.repeat, not args.no_comunica, not args.no_virtuoso)
         if args.save:
             saved = {"repeat": args.repeat, "versions": versions, "results": results}
             args.save.write_text(json.dumps(saved, indent=1), encoding="utf-8")
@@ -474,7 +501,7 @@ def main() -> int:
     return 0
 
 
-def measure_all(sizes: list[int], delays: list[float], repeat: int, comunica: bool) -> list[dict]:
+def measure_all(sizes: list[int], delays: list[float], repeat: int, comunica: bool, virtuoso: bool) -> list[dict]:
     """Measure every combination of endpoint count and delay, printing each result to standard error."""
     results = []
     for size in sizes:
@@ -482,7 +509,7 @@ def measure_all(sizes: list[int], delays: list[float], repeat: int, comunica: bo
         try:
             for delay in delays:
                 set_delay(process, delay)
-                result = measure(process, endpoints, repeat, comunica)
+                result = measure(process, endpoints, repeat, comunica, virtuoso)
                 result.update(endpoints=size, delay=delay)
                 print(json.dumps(result), file=sys.stderr, flush=True)
                 results.append(result)
