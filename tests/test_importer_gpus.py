@@ -40,6 +40,8 @@ GPU_COUNT = URIRef(MPLI + "gpuCount")
         ("RTXA6000", GpuSpec("RTX A6000", None)),
         ("GeForce GTX 1080 Ti", GpuSpec("GeForce GTX 1080 Ti", None)),
         ("  2  x  t4 ", GpuSpec("T4", 2)),
+        ("2×T4", GpuSpec("T4", 2)),
+        ("4X L40S", GpuSpec("L40S", 4)),
     ],
 )
 def test_parse_gpu_cases(text, expected):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 logger = logging.getLogger(__name__)
 
 # "8 x H100 PCIe", "2×T4": a whole number, then "x" or "×", then the GPU.
-COUNT_PREFIX = re.compile(r"(\d+)\s*[x×]\s+(.+)", re.IGNORECASE)
+COUNT_PREFIX = re.compile(r"(\d+)\s*[x×]\s*(.+)", re.IGNORECASE)
 # The vendor in front of the model: "NVIDIA A100 80 GB", "NVIDIA-A40".
 VENDOR_PREFIX = re.compile(r"NVIDIA[\s-]+", re.IGNORECASE)
 
