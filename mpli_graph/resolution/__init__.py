@@ -30,7 +30,7 @@ from mpli_graph.resolution.model import (
 )
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.prices import PriceFacts, hourly_prices
-from mpli_graph.resolution.queries import run_query
+from mpli_graph.resolution.queries import run_values
 from mpli_graph.resolution.ranking import OfferingResult, explain_results, rank_offerings
 from mpli_graph.resolution.result import Resolution
 from mpli_graph.resolution.terms import check_terms
@@ -101,15 +101,8 @@ def resolve(
 def _read_offerings(store: ManifestStore) -> list[OfferingResult]:
     """Return one result per offering; a second label or identifier of the same offering is ignored."""
     offerings: dict[str, OfferingResult] = {}
-    for row in run_query(store, "offerings", []):
-        offering = row["offering"].value
-        if offering in offerings:
-            continue
-        offerings[offering] = OfferingResult(
-            offering=offering,
-            provider=row["provider"].value,
-            provider_label=row["providerLabel"].value if "providerLabel" in row else None,
-            label=row["label"].value if "label" in row else None,
-            offering_id=row["offeringId"].value if "offeringId" in row else None,
-        )
+    columns = ("offering", "provider", "providerLabel", "label", "offeringId")
+    for offering, provider, provider_label, label, offering_id in run_values(store, "offerings", [], columns):
+        if offering not in offerings:
+            offerings[offering] = OfferingResult(offering, provider, provider_label, label, offering_id)
     return list(offerings.values())

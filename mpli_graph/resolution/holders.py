@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mpli_graph.resolution.queries import run_query
+from mpli_graph.resolution.queries import run_values
 from mpli_graph.store import ManifestStore
 
 __all__ = ["Holders"]
@@ -31,8 +31,8 @@ class Holders:
     def load(cls, store: ManifestStore, provider_of: dict[str, str]) -> "Holders":
         """Read the parts of every owner from the store."""
         parts: dict[str, list[str]] = {}
-        for row in run_query(store, "parts", []):
-            parts.setdefault(row["owner"].value, []).append(row["part"].value)
+        for owner, part in run_values(store, "parts", [], ("owner", "part")):
+            parts.setdefault(owner, []).append(part)
         return cls(provider_of, parts)
 
     def of(self, offering: str) -> list[str]:
