@@ -12,11 +12,13 @@ import pyoxigraph as ox
 from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.queries import Table, run_query
+from mpli_graph.resolution.queries import Table, run_values
 from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
 __all__ = ["evaluate_capabilities"]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def evaluate_capabilities(
@@ -35,16 +37,26 @@ def evaluate_capabilities(
                 {"requirement": node, "versionProperty": ox.NamedNode(requirement.version_property)}
             )
 
+    rows = run_values(
+        store, "capability", [versions_table, table], ("requirement", "link", "holder", "object", "equal")
+    )
+    narrower: dict[str, set[str]] = {}
+    for requirement_key, link, _, term, _ in rows:
+        if link == "narrower":
+            narrower.setdefault(requirement_key, set()).add(term)
+
+    type_requirements = {r.key for r in requirements if r.on_property == RDF_TYPE}
     stated: dict[tuple[str, str], dict[str, bool]] = {}
     versions: dict[tuple[str, str], set[str]] = {}
-    for row in run_query(store, "capability", [versions_table, table]):
-        key = (row["requirement"].value, row["holder"].value)
-        if "version" in row:
-            versions.setdefault(key, set()).add(row["version"].value)
-        else:
-            values = stated.setdefault(key, {})
-            value = row["stated"].value
-            values[value] = values.get(value, False) or row["matched"].value == "true"
+    for requirement_key, link, holder, term, equal in rows:
+        if link == "version":
+            versions.setdefault((requirement_key, holder), set()).add(term)
+        elif link != "narrower":
+            if requirement_key in type_requirements and holder not in holders.provider_of:
+                continue
+            matched = equal == "true" or (link == "stated" and term in narrower.get(requirement_key, ()))
+            values = stated.setdefault((requirement_key, holder), {})
+            values[term] = values.get(term, False) or matched
 
     outcomes = []
     for requirement in requirements:
