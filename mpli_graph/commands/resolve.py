@@ -24,7 +24,11 @@ from pathlib import Path
 import rdflib
 
 from mpli_graph.errors import InputError, LimitExceededError, NotConformingError
-from mpli_graph.federation.cli_support import add_live_arguments, federation_from_args, print_failed_sources
+from mpli_graph.federation.cli_support import (
+    add_live_arguments,
+    federation_from_args,
+    print_failed_sources,
+)
 from mpli_graph.federation.live import LiveResolution, gather
 from mpli_graph.federation.members import Federation
 from mpli_graph.federation.result import STATUS_OK, STATUS_STALE

@@ -23,9 +23,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mpli_graph.errors import ConflictError, InputError, NotConformingError
 from mpli_graph.gateway import graph_store, marketplace, provider, sparql
-from mpli_graph.gateway.credentials import install_credentials
 from mpli_graph.gateway.backend import GraphBackend
 from mpli_graph.gateway.config import GatewayConfig
+from mpli_graph.gateway.credentials import install_credentials
 from mpli_graph.gateway.documents import check_manifest
 from mpli_graph.gateway.errors import register_error_handlers
 from mpli_graph.gateway.federation import install_federation

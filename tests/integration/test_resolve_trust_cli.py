@@ -188,6 +188,7 @@ def test_installed_command_end_to_end(tmp_path, body):
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
 
     assert completed.returncode == 0, completed.stderr
