@@ -224,6 +224,10 @@ def resolve_federation(
 ) -> LiveResolution:
     """Fetch every member's data in parallel, then resolve over it with the credential checker.
 
+    This is :func:`mpli_graph.federation.live.resolve_live` with one difference:
+    the checker reads the claims from the store that holds the members' data,
+    which exists only after the fetch.
+
     Raises LimitExceededError when ``partial`` is false and a member neither
     responds nor has a harvested copy in ``fallback``.
     """
