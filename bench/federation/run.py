@@ -374,8 +374,8 @@ def render(results: list[dict], repeat: int, versions: str) -> str:
         lines.append(
             f"| {result['endpoints']} | {result['delay'] * 1000:.0f} ms | {result['rows']} "
             f"| {milliseconds(result, 'floor')} | {milliseconds(result, 'pyoxigraph')} "
-            f"| {milliseconds(result, 'virtuoso')} | {milliseconds(result, 'comunica-service')} | {milliseconds(result, 'comunica-fresh')} "
-            f"| {milliseconds(result, 'comunica-sources')} "
+            f"| {milliseconds(result, 'virtuoso')} | {milliseconds(result, 'comunica-service')} "
+            f"| {milliseconds(result, 'comunica-fresh')} | {milliseconds(result, 'comunica-sources')} "
             f"| {milliseconds(result, 'mpli')} | {ratio:.2f} | {overhead:.1f} | {speedup} |"
         )
 

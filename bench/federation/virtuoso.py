@@ -40,7 +40,7 @@ def virtuoso_installed() -> bool:
 
 
 def virtuoso_version() -> str:
-    """Return the version that ``virtuoso-t`` reports, such as ``7.2.5.1``."""
+    """Return the version that ``virtuoso-t`` reports, such as ``7.2.5.3229-pthreads``."""
     output = subprocess.run([SERVER, "-?"], capture_output=True, text=True).stderr
     match = re.search(r"Version (\S+)", output)
     return match.group(1) if match else "unknown"
@@ -125,7 +125,10 @@ class VirtuosoServer:
         raise SystemExit(f"Virtuoso did not start within {START_TIMEOUT:.0f} s; end of its log:\n{tail}")
 
     def grant_service(self) -> None:
-        """Let the anonymous ``SPARQL`` user run SERVICE clauses, which Virtuoso forbids by default."""
+        """Grant the anonymous ``SPARQL`` user the two procedures that SERVICE calls.
+
+        A new database does not grant them, so SERVICE would fail without this.
+        """
         completed = subprocess.run(
             [ISQL, str(self.sql_port), "dba", "dba", f"exec={SERVICE_GRANTS}"],
             capture_output=True,
