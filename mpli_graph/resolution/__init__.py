@@ -21,7 +21,7 @@ import rdflib
 
 from mpli_graph.errors import InputError
 from mpli_graph.resolution.evaluation import evaluate
-from mpli_graph.resolution.holders import Holders
+from mpli_graph.resolution.facts import store_facts
 from mpli_graph.resolution.model import (
     ConsumerRequirements,
     Requirement,
@@ -29,8 +29,7 @@ from mpli_graph.resolution.model import (
     to_rdflib_graph,
 )
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.prices import PriceFacts, hourly_prices
-from mpli_graph.resolution.queries import run_values
+from mpli_graph.resolution.prices import hourly_prices
 from mpli_graph.resolution.ranking import OfferingResult, explain_results, rank_offerings
 from mpli_graph.resolution.result import Resolution
 from mpli_graph.resolution.terms import check_terms
@@ -74,11 +73,10 @@ def resolve(
     namer = Namer(store)
     read_done = time.perf_counter()
 
-    offerings = _read_offerings(store)
-    holders = Holders.load(store, {o.offering: o.provider for o in offerings})
-    price_facts = PriceFacts.load(store)
-    outcomes = evaluate(store, consumer, namer, holders, credential_checker, price_facts)
-    prices = hourly_prices(price_facts, consumer, holders)
+    facts = store_facts(store)
+    offerings = [OfferingResult(*row) for row in facts.offerings]
+    outcomes = evaluate(store, consumer, namer, facts, credential_checker)
+    prices = hourly_prices(facts.price_facts, consumer, facts.holders)
     query_done = time.perf_counter()
 
     ranked = rank_offerings(consumer, offerings, outcomes, prices)
@@ -97,12 +95,3 @@ def resolve(
     compatible_total = sum(1 for r in ranked if r.compatible)
     return Resolution(consumer, shown, namer, len(offerings), compatible_total, timings)
 
-
-def _read_offerings(store: ManifestStore) -> list[OfferingResult]:
-    """Return one result per offering; a second label or identifier of the same offering is ignored."""
-    offerings: dict[str, OfferingResult] = {}
-    columns = ("offering", "provider", "providerLabel", "label", "offeringId")
-    for offering, provider, provider_label, label, offering_id in run_values(store, "offerings", [], columns):
-        if offering not in offerings:
-            offerings[offering] = OfferingResult(offering, provider, provider_label, label, offering_id)
-    return list(offerings.values())

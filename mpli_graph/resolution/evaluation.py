@@ -12,10 +12,10 @@ import logging
 
 from mpli_graph.resolution.capabilities import evaluate_capabilities
 from mpli_graph.resolution.certifications import evaluate_certifications
-from mpli_graph.resolution.holders import Holders
+from mpli_graph.resolution.facts import StoreFacts
 from mpli_graph.resolution.model import ConsumerRequirements
 from mpli_graph.resolution.naming import Namer
-from mpli_graph.resolution.prices import PriceFacts, evaluate_prices
+from mpli_graph.resolution.prices import evaluate_prices
 from mpli_graph.resolution.quantities import evaluate_quantities
 from mpli_graph.resolution.sets import evaluate_sets
 from mpli_graph.resolution.verdicts import CredentialChecker, RequirementOutcome
@@ -30,17 +30,17 @@ def evaluate(
     store: ManifestStore,
     consumer: ConsumerRequirements,
     namer: Namer,
-    holders: Holders,
+    facts: StoreFacts,
     credential_checker: CredentialChecker | None,
-    price_facts: PriceFacts,
 ) -> list[RequirementOutcome]:
-    """Return the outcome of every requirement for the offerings in ``holders``."""
+    """Return the outcome of every requirement for the offerings in ``facts``."""
+    holders = facts.holders
     outcomes: list[RequirementOutcome] = []
     quantities = [r for r in consumer.requirements if r.kind in ("minimum", "maximum")]
     if quantities:
-        outcomes += evaluate_quantities(store, quantities, namer, holders)
+        outcomes += evaluate_quantities(store, quantities, namer, facts)
     if consumer.of_kind("set"):
-        outcomes += evaluate_sets(store, consumer.of_kind("set"), namer, holders)
+        outcomes += evaluate_sets(store, consumer.of_kind("set"), namer, facts)
     if consumer.of_kind("certification"):
         outcomes += evaluate_certifications(
             store, consumer.of_kind("certification"), namer, holders, credential_checker
@@ -48,6 +48,6 @@ def evaluate(
     if consumer.of_kind("capability"):
         outcomes += evaluate_capabilities(store, consumer.of_kind("capability"), namer, holders)
     if consumer.of_kind("price"):
-        outcomes += evaluate_prices(price_facts, consumer.of_kind("price"), consumer, namer, holders)
+        outcomes += evaluate_prices(facts.price_facts, consumer.of_kind("price"), consumer, namer, holders)
     logger.debug("Evaluated %d requirements", len(outcomes))
     return outcomes

@@ -1,7 +1,7 @@
 """Minimum and maximum requirements on quantities, compared in Python from per-holder facts.
 
 ``queries/resolve/quantity.rq`` lists the numeric values that holders state for
-the required properties. Here each offering takes its own values, else its
+the required properties (kept per property by :mod:`.facts`). Here each offering takes its own values, else its
 provider's, else those of its provider's parts (the order of ``minimum.rq`` and
 ``maximum.rq``). The threshold is converted to the property's canonical unit
 with the units' ``qudt:conversionMultiplier`` in floating point, and the
@@ -11,6 +11,8 @@ the smallest for a maximum.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -22,22 +24,20 @@ from mpli_graph.resolution.queries import Table, run_values
 from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
+if TYPE_CHECKING:
+    from mpli_graph.resolution.facts import StoreFacts
+
 __all__ = ["evaluate_quantities"]
 
 TOLERANCE = 1e-9
 
 
 def evaluate_quantities(
-    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, facts: StoreFacts
 ) -> list[RequirementOutcome]:
     """Return the outcomes of minimum and maximum requirements for every offering."""
-    properties = Table(("property",))
-    for property_iri in dict.fromkeys(r.on_property for r in requirements):
-        properties.rows.append({"property": ox.NamedNode(property_iri)})
-
-    values: dict[str, dict[str, list[str]]] = {}
-    for holder, property_iri, value in run_values(store, "quantity", [properties], ("holder", "property", "value")):
-        values.setdefault(property_iri, {}).setdefault(holder, []).append(value)
+    holders = facts.holders
+    values = facts.quantity_values([r.on_property for r in requirements])
 
     multipliers = _multipliers(store, {u for r in requirements for u in (r.unit, r.canonical_unit)})
     return [

@@ -8,6 +8,8 @@ offering's holders are combined: all allowed is "satisfied", none allowed is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
 from mpli_graph.resolution.holders import Holders
@@ -17,7 +19,10 @@ from mpli_graph.resolution.queries import Table, run_query, run_values
 from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
 
-__all__ = ["evaluate_sets"]
+if TYPE_CHECKING:
+    from mpli_graph.resolution.facts import StoreFacts
+
+__all__ = ["evaluate_sets", "location_countries"]
 
 PROVIDER_BASIS_NOTE = "the offering states no location; these are the countries its provider operates in"
 MIXED_PROVIDER_NOTE = "the offering states no location, and its provider operates in allowed and other countries"
@@ -25,16 +30,16 @@ MIXED_VALUES_NOTE = "only some of the stated values are allowed"
 
 
 def evaluate_sets(
-    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, facts: "StoreFacts"
 ) -> list[RequirementOutcome]:
     """Return the outcomes of set requirements for every offering."""
     outcomes: list[RequirementOutcome] = []
     locations = [r for r in requirements if r.is_location]
     others = [r for r in requirements if not r.is_location]
     if locations:
-        outcomes += _evaluate_locations(store, locations, namer, holders)
+        outcomes += _evaluate_locations(store, locations, namer, facts.holders, facts)
     if others:
-        outcomes += _evaluate_values(store, others, namer, holders)
+        outcomes += _evaluate_values(store, others, namer, facts.holders)
     return outcomes
 
 
@@ -71,9 +76,10 @@ def _set_verdict(values: dict[str, bool]) -> str:
 
 
 def _evaluate_locations(
-    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders, facts: "StoreFacts"
 ) -> list[RequirementOutcome]:
-    located, operated, members = _location_facts(store, requirements, holders)
+    located, operated = facts.location_countries()
+    members = _members(store, requirements)
     outcomes = []
     for requirement in requirements:
         allowed_countries = {
@@ -138,27 +144,16 @@ def _location_outcome(
     return verdict, actual, note
 
 
-def _location_facts(
-    store: ManifestStore, requirements: list[Requirement], holders: Holders
-) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, set[str]]]:
-    """Return the countries located per offering, those operated per holder, and each allowed value's members.
+def location_countries(store: ManifestStore, holders: Holders) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Return the countries located per offering and the countries operated per holder.
 
     An offering appears in the first mapping only when one of its locations leads to a
     country, and a holder of mpli:operatesLocation that is itself such an offering adds
     its operated countries there too, as one holder of both kinds.
     """
-    allowed = Table(
-        ("allowedValue",),
-        [{"allowedValue": v} for r in requirements for v in r.allowed_values if isinstance(v, ox.NamedNode)],
-    )
     edges: dict[str, dict[str, list[str]]] = {"location": {}, "operates": {}, "partOf": {}, "country": {}}
-    # A zero-length skos:member* path admits the allowed value itself, even when no graph names it.
-    members: dict[str, set[str]] = {row["allowedValue"].value: {row["allowedValue"].value} for row in allowed.rows}
-    for subject, link, target in run_values(store, "location", [allowed], ("subject", "link", "object")):
-        if link == "member":
-            members.setdefault(subject, set()).add(target)
-        else:
-            edges[link].setdefault(subject, []).append(target)
+    for subject, link, target in run_values(store, "location", [], ("subject", "link", "object")):
+        edges[link].setdefault(subject, []).append(target)
 
     country_cache: dict[str, set[str]] = {}
 
@@ -195,7 +190,20 @@ def _location_facts(
     for holder in operated.keys() & holders.provider_of.keys():
         if holder not in located:
             located[holder] = operated[holder]
-    return located, operated, members
+    return located, operated
+
+
+def _members(store: ManifestStore, requirements: list[Requirement]) -> dict[str, set[str]]:
+    """Return the countries that each allowed IRI admits: itself and its skos:member closure."""
+    allowed = Table(
+        ("allowedValue",),
+        [{"allowedValue": v} for r in requirements for v in r.allowed_values if isinstance(v, ox.NamedNode)],
+    )
+    # A zero-length skos:member* path admits the allowed value itself, even when no graph names it.
+    members: dict[str, set[str]] = {row["allowedValue"].value: {row["allowedValue"].value} for row in allowed.rows}
+    for value, country in run_values(store, "members", [allowed], ("allowedValue", "country")):
+        members.setdefault(value, set()).add(country)
+    return members
 
 
 def _evaluate_values(

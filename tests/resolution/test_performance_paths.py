@@ -16,7 +16,7 @@ import pytest
 
 from mpli_graph.manifest import parse_file
 from mpli_graph.resolution import Requirement, resolve
-from mpli_graph.resolution.holders import Holders
+from mpli_graph.resolution.facts import forget_facts, store_facts
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.quantities import evaluate_quantities
 from mpli_graph.resolution.queries import Table, run_query
@@ -98,13 +98,11 @@ def test_quantity_verdicts_match_sparql(real_store, requirement):
         if offering not in reference or order[verdict] > order[reference[offering]]:
             reference[offering] = verdict
 
-    offerings = {row["o"].value: row["p"].value for row in real_store.select(
-        f"SELECT ?o ?p WHERE {{ ?o <{MPLI}offeredBy> ?p }}"
-    )}
-    holders = Holders.load(real_store, offerings)
-    (outcome,) = evaluate_quantities(real_store, [requirement], Namer(real_store), holders)
+    facts = store_facts(real_store)
+    (outcome,) = evaluate_quantities(real_store, [requirement], Namer(real_store), facts)
 
     assert outcome.verdicts == reference
+    assert len(outcome.verdicts) == len(real_store.select(f"SELECT ?o WHERE {{ ?o <{MPLI}offeredBy> ?p }}"))
     assert set(outcome.verdicts.values()) >= {"satisfied", "violated"}
 
 
@@ -136,6 +134,53 @@ ex:r a mpli:SetRequirement ; rdfs:label "r" ; mpli:strength mpli:Must ;
     assert own.note is None
     assert fallback.verdict == "satisfied"
     assert fallback.note == "the offering states no location; these are the countries its provider operates in"
+
+
+def test_facts_follow_store_changes():
+    store = ManifestStore()
+    store.load_source("https://example.org/source/cyclic", CYCLE, format=ox.RdfFormat.TURTLE)
+    body = """
+ex:consumer mpli:requirement ex:r .
+ex:r a mpli:MinimumRequirement ; rdfs:label "r" ; mpli:strength mpli:Must ;
+    mpli:onProperty mpli:vcpuCount ; mpli:value 4 .
+"""
+    before = resolve(store, consumer(body))
+    assert before.offering_count == 2
+    assert {r.verdicts[0].verdict for r in before.results} == {"unknown"}
+
+    extra = PREFIXES + """
+ex:other a mpli:Provider ; rdfs:label "Other (example)" .
+ex:other-offering a mpli:ComputeOffering ; mpli:offeredBy ex:other ; mpli:vcpuCount 8 .
+"""
+    store.load_source("https://example.org/source/other", extra, format=ox.RdfFormat.TURTLE)
+    after = resolve(store, consumer(body))
+    assert after.offering_count == 3
+    assert after.results[0].offering == "https://example.org/other-offering"
+    assert after.results[0].verdicts[0].verdict == "satisfied"
+
+    store.remove_source("https://example.org/source/other")
+    assert resolve(store, consumer(body)).offering_count == 2
+
+
+def test_forget_facts_reads_direct_writes():
+    store = ManifestStore()
+    store.load_source("https://example.org/source/cyclic", CYCLE, format=ox.RdfFormat.TURTLE)
+    body = """
+ex:consumer mpli:requirement ex:r .
+ex:r a mpli:MinimumRequirement ; rdfs:label "r" ; mpli:strength mpli:Must ;
+    mpli:onProperty mpli:vcpuCount ; mpli:value 4 .
+"""
+    assert resolve(store, consumer(body)).compatible_total == 0
+    store.pyoxigraph_store.add(
+        ox.Quad(
+            ox.NamedNode("https://example.org/cyclic-offering"),
+            ox.NamedNode(MPLI + "vcpuCount"),
+            ox.Literal("8", datatype=XSD_DECIMAL),
+            ox.NamedNode("https://example.org/source/cyclic"),
+        )
+    )
+    forget_facts(store)
+    assert resolve(store, consumer(body)).compatible_total == 1
 
 
 def test_hourly_price_keeps_decimal_value(real_store):
