@@ -4,19 +4,20 @@
 // install-peers.sh places under bench/federation/node/. Reads one JSON request
 // per line on standard input:
 //
-//   {"query": "SELECT ...", "sources": [], "variables": ["member", "offering"], "fresh": false}
+//   {"engine": "service", "query": "SELECT ...", "sources": [], "variables": ["member"], "fresh": false}
 //
-// An empty "sources" list runs the query as written, so Comunica evaluates its
-// SERVICE clauses itself. A list of endpoint URLs queries them as one dataset
-// (Comunica's multi-source mode, each source typed "sparql"). The engine keeps
-// what it learned about each endpoint (service description, cardinalities)
-// from one query to the next; "fresh": true clears that with
-// invalidateHttpCache() before the clock starts. For each request
-// the runner writes one JSON line: {"ms": wall-clock milliseconds from
-// queryBindings() until the last solution arrived, "rows": one array of term
-// strings per solution}, or {"error": message}. Terms are written as
-// pyoxigraph prints them (N-Triples form, no datatype on xsd:string), so
-// run.py can compare rows across engines. The line "quit" ends the process.
+// Each "engine" name gets its own QueryEngine, so what one engine has cached
+// about the endpoints (service descriptions, cardinalities) does not help or
+// hinder another. An empty "sources" list runs the query as written, so
+// Comunica evaluates its SERVICE clauses itself. A list of endpoint URLs
+// queries them as one dataset (Comunica's multi-source mode, each source typed
+// "sparql"). "fresh": true clears the engine's caches with
+// invalidateHttpCache() before the clock starts. For each request the runner
+// writes one JSON line: {"ms": wall-clock milliseconds from queryBindings()
+// until the last solution arrived, "rows": one array of term strings per
+// solution}, or {"error": message}. Terms are written as pyoxigraph prints
+// them (N-Triples form, no datatype on xsd:string), so run.py can compare rows
+// across engines. The line "quit" ends the process.
 
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -59,7 +60,12 @@ function termText(term) {
 }
 
 // Run one request and return the line to write back.
-async function run(engine, request) {
+async function run(engines, request) {
+  if (!engines.has(request.engine)) {
+    engines.set(request.engine, new QueryEngine());
+  }
+  const engine = engines.get(request.engine);
+
   const context = { lenient: false };
   context.sources = request.sources.map((url) => ({ type: 'sparql', value: url }));
 
@@ -77,7 +83,7 @@ async function run(engine, request) {
 }
 
 async function main() {
-  const engine = new QueryEngine();
+  const engines = new Map();
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   process.stdout.write(JSON.stringify({ ready: true }) + '\n');
 
@@ -87,7 +93,7 @@ async function main() {
     }
     let reply;
     try {
-      reply = await run(engine, JSON.parse(line));
+      reply = await run(engines, JSON.parse(line));
     } catch (error) {
       reply = { error: String(error && error.stack ? error.stack : error) };
     }

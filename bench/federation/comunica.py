@@ -24,6 +24,11 @@ def comunica_version() -> str:
     return json.loads(COMUNICA_PACKAGE.read_text(encoding="utf-8"))["version"]
 
 
+def node_version() -> str:
+    """Return the version of the Node runtime that runs Comunica."""
+    return subprocess.run([str(NODE), "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
 class ComunicaRunner:
     """One Node process running ``comunica-runner.mjs``; queries go over its standard input."""
 
@@ -45,16 +50,17 @@ class ComunicaRunner:
         self.start_seconds = time.perf_counter() - started
 
     def query(
-        self, query: str, sources: list[str], variables: list[str], fresh: bool = False
+        self, engine: str, query: str, sources: list[str], variables: list[str], fresh: bool = False
     ) -> tuple[list[tuple], float]:
         """Run one query and return its rows of term text and Comunica's own time in seconds.
 
+        Each ``engine`` name has its own Comunica ``QueryEngine`` and caches.
         An empty ``sources`` list lets Comunica evaluate the SERVICE clauses of
         the query; otherwise it queries the listed SPARQL endpoints as one dataset.
         ``fresh`` clears the engine's caches about the endpoints first, so the
         query pays for the probes a first query makes.
         """
-        request = {"query": query, "sources": sources, "variables": variables, "fresh": fresh}
+        request = {"engine": engine, "query": query, "sources": sources, "variables": variables, "fresh": fresh}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
         reply = json.loads(self.process.stdout.readline())

@@ -236,9 +236,9 @@ def measure(process: subprocess.Popen, endpoints: list[str], repeat: int, comuni
             engines["virtuoso"] = lambda: server.query(query, variables)
         if comunica:
             runner = ComunicaRunner()
-            engines["comunica-service"] = lambda: runner.query(query, [], variables)
-            engines["comunica-fresh"] = lambda: runner.query(query, [], variables, fresh=True)
-            engines["comunica-sources"] = lambda: runner.query(SUBQUERY, endpoints, variables[1:])
+            engines["comunica-service"] = lambda: runner.query("service", query, [], variables)
+            engines["comunica-fresh"] = lambda: runner.query("fresh", query, [], variables, fresh=True)
+            engines["comunica-sources"] = lambda: runner.query("sources", SUBQUERY, endpoints, variables[1:])
         first, times, outputs = timed(engines, repeat)
         requests = request_counts(process, engines, len(endpoints))
     finally:
