@@ -3,7 +3,8 @@
 A marketplace started with a members file (``GatewayConfig.members``, flag
 ``--members``, variable ``MPLI_MEMBERS``) serves ``/federation/sparql`` and
 ``/federation/resolve`` from :mod:`mpli_graph.federation.blueprint`, and
-``POST /resolve?live=true`` resolves against the members' live endpoints. The
+``POST /resolve?live=true`` resolves against the members' live endpoints. Its
+``/sparql`` then also runs queries whose SERVICE clauses name members. The
 marketplace's own store is the fallback: a member that does not respond is
 replaced by its harvested copy there, when one exists.
 """
@@ -17,6 +18,7 @@ from flask import Flask, current_app
 
 from mpli_graph.errors import InputError
 from mpli_graph.federation.blueprint import create_federation_blueprint
+from mpli_graph.federation.executor import FederatedExecutor
 from mpli_graph.federation.members import Federation, load_members
 from mpli_graph.federation.transport import Transport
 from mpli_graph.gateway.config import GatewayConfig
@@ -33,6 +35,7 @@ class GatewayFederation:
 
     federation: Federation
     transport: Transport
+    executor: FederatedExecutor
 
 
 def install_federation(app: Flask, config: GatewayConfig, manifest_store: ManifestStore) -> None:
@@ -53,8 +56,14 @@ def install_federation(app: Flask, config: GatewayConfig, manifest_store: Manife
             max_body_bytes=config.max_body_bytes,
         )
     )
-    app.extensions[FEDERATION_KEY] = GatewayFederation(federation, transport)
+    executor = FederatedExecutor(federation, transport=transport)
+    app.extensions[FEDERATION_KEY] = GatewayFederation(federation, transport, executor)
     logger.info("federation of %d members from %s", len(federation), config.members)
+
+
+def installed_federation() -> GatewayFederation | None:
+    """Return the federation of the current app, or ``None`` when it has no members."""
+    return current_app.extensions.get(FEDERATION_KEY)
 
 
 def gateway_federation() -> GatewayFederation:

@@ -5,8 +5,10 @@ Accepted requests: ``GET`` with a ``query`` parameter, ``POST`` of an
 ``application/sparql-query`` body, each with optional ``default-graph-uri``
 and ``named-graph-uri`` parameters. SPARQL Update is rejected in every form
 (``update`` parameter, ``application/sparql-update`` body, update text in
-``query``), and so is any query that contains ``SERVICE``. ``GET /sparql``
-without a query returns the service description.
+``query``). A query that contains ``SERVICE`` is rejected too, except at a
+marketplace with federation members, which sends each SERVICE block to its
+member and rejects any other SERVICE IRI. ``GET /sparql`` without a query
+returns the service description.
 
 The result format follows the ``format`` (or ``output``) parameter when a
 client sends one, else the ``Accept`` header with its quality values. The
@@ -16,6 +18,7 @@ whole response is serialised before it is sent, so it always carries
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -28,10 +31,13 @@ from mpli_graph.errors import (
     QuerySyntaxError,
     UnsupportedFormatError,
 )
+from mpli_graph.federation.blueprint import SOURCES_HEADER
 from mpli_graph.gateway.descriptions import PREFIXES, service_description
+from mpli_graph.gateway.federation import GatewayFederation, installed_federation
 from mpli_graph.gateway.formats import choose_rdf_syntax, choose_results_syntax, content_type
 from mpli_graph.gateway.limits import BoundedOutput, OutputLimitReached
 from mpli_graph.gateway.query_guard import (
+    find_service,
     operation_keyword,
     reject_service,
     reject_update,
@@ -124,8 +130,11 @@ def execute_query(state: GatewayState, parsed: ProtocolRequest) -> Response:
     """Check, run and serialise a query under the gateway's limits, and build the response."""
     text = parsed.query or ""
     reject_update(text)
-    # NOTE: a marketplace rejects SERVICE too, because pyoxigraph would fetch any URL a
-    # client names; federated queries over allowlisted members are not served here.
+    federation = installed_federation()
+    if federation is not None and find_service(text) is not None:
+        return execute_federated_query(state, federation, text)
+    # pyoxigraph would fetch any URL that a SERVICE clause names, so without a
+    # members allowlist every endpoint rejects SERVICE.
     reject_service(text)
 
     graph_form = operation_keyword(text) in GRAPH_FORMS
@@ -167,6 +176,37 @@ def execute_query(state: GatewayState, parsed: ProtocolRequest) -> Response:
 
     body = state.runner.run(work, "query")
     response = Response(body, status=200, content_type=content_type(media_type))
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def execute_federated_query(state: GatewayState, federation: GatewayFederation, text: str) -> Response:
+    """Run a query whose SERVICE clauses name federation members, under the gateway's limits.
+
+    The federation executor rejects a SERVICE IRI that is not a member before it
+    sends any request. The part outside SERVICE runs over the marketplace's
+    store. The ``MPLI-Federation-Sources`` header reports each member's status.
+    """
+    graph_form = operation_keyword(text) in GRAPH_FORMS
+    if graph_form:
+        media_type = choose_rdf_syntax(request.headers.get("Accept"), None).media_type
+    else:
+        media_type = choose_results_syntax(request.headers.get("Accept"), None).media_type
+    sources: list[dict] = []
+
+    def work(output: BoundedOutput) -> None:
+        result = federation.executor.query(
+            text,
+            store=state.backend.store,
+            union_default_graph=state.config.union_default_graph,
+        )
+        sources.extend(result.sources_json())
+        output.write(result.serialize(media_type))
+
+    body = state.runner.run(work, "federated query")
+    response = Response(body, status=200, content_type=content_type(media_type))
+    response.headers[SOURCES_HEADER] = json.dumps(sources, separators=(",", ":"))
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-store"
     return response
