@@ -74,13 +74,11 @@ def resolve(
     read_done = time.perf_counter()
 
     facts = store_facts(store)
-    offerings = [OfferingResult(*row) for row in facts.offerings]
     outcomes = evaluate(store, consumer, namer, facts, credential_checker)
     prices = hourly_prices(facts.price_facts, consumer, facts.holders)
     query_done = time.perf_counter()
 
-    ranked = rank_offerings(consumer, offerings, outcomes, prices)
-    shown = ranked[:top] if top is not None else ranked
+    shown, compatible_total = rank_offerings(consumer, facts.offerings, outcomes, prices, top)
     explain_results(consumer, shown, outcomes)
     rank_done = time.perf_counter()
 
@@ -90,8 +88,7 @@ def resolve(
         "rank": (rank_done - query_done) * 1000,
     }
     logger.info(
-        "Resolved %s against %d offerings in %.1f ms", consumer.consumer, len(offerings), sum(timings.values())
+        "Resolved %s against %d offerings in %.1f ms", consumer.consumer, len(facts.offerings), sum(timings.values())
     )
-    compatible_total = sum(1 for r in ranked if r.compatible)
-    return Resolution(consumer, shown, namer, len(offerings), compatible_total, timings)
+    return Resolution(consumer, shown, namer, len(facts.offerings), compatible_total, timings)
 

@@ -48,6 +48,8 @@ class StoreFacts:
     holders: Holders
     price_facts: PriceFacts
     _quantities: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    _extremes: dict[str, dict[str, tuple[float, str, float, str]]] = field(default_factory=dict)
+
     _locations: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,6 +66,21 @@ class StoreFacts:
             with self._lock:
                 self._quantities.update(values)
         return {p: self._quantities[p] for p in properties}
+
+    def quantity_extremes(self, property_iri: str) -> dict[str, tuple[float, str, float, str]]:
+        """Return, per holder of a value of ``property_iri``, its smallest and largest value as (float, lexical).
+
+        Among equal numbers the first stated wins, as ``min`` and ``max`` pick it.
+        """
+        extremes = self._extremes.get(property_iri)
+        if extremes is None:
+            extremes = {}
+            for holder, values in self.quantity_values([property_iri])[property_iri].items():
+                smallest = min(values, key=float)
+                largest = max(values, key=float)
+                extremes[holder] = (float(smallest), smallest, float(largest), largest)
+            self._extremes[property_iri] = extremes
+        return extremes
 
     def location_countries(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """Return the countries located per offering and operated per holder (see :func:`.sets.location_countries`)."""

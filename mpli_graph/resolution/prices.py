@@ -31,12 +31,17 @@ _TRUE = ("true", "1")
 
 @dataclass
 class PriceFacts:
-    """Each offering's price specifications and each time unit's hours, read in one query."""
+    """Each offering's price specifications and each time unit's hours, read in one query.
+
+    ``hourly_cache`` keeps the ranking prices per currency and set of exchange rates,
+    because the facts are kept between resolutions (see :mod:`.facts`).
+    """
 
     prices: dict[str, list[str]] = field(default_factory=dict)
     parts: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     numeric_amounts: set[str] = field(default_factory=set)
     hours: dict[str, list[str]] = field(default_factory=dict)
+    hourly_cache: dict[tuple, dict[str, Decimal]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: ManifestStore) -> "PriceFacts":
@@ -142,7 +147,12 @@ def hourly_prices(facts: PriceFacts, consumer: ConsumerRequirements, holders: Ho
     if not facts.hours.get(MPLI + "PerHour"):
         return {}
     rates = _rates(consumer)
-    prices: dict[str, Decimal] = {}
+    key = (currency, tuple(sorted((pair, tuple(values)) for pair, values in rates.items())))
+    prices = facts.hourly_cache.get(key)
+    if prices is not None:
+        return prices
+
+    prices = {}
     for offering in holders.offerings:
         if offering not in facts.prices:
             continue
@@ -153,6 +163,7 @@ def hourly_prices(facts: PriceFacts, consumer: ConsumerRequirements, holders: Ho
             value = Decimal(repr(hourly))
             if offering not in prices or value < prices[offering]:
                 prices[offering] = value
+    facts.hourly_cache[key] = prices
     return prices
 
 

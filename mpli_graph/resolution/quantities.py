@@ -41,7 +41,14 @@ def evaluate_quantities(
 
     multipliers = _multipliers(store, {u for r in requirements for u in (r.unit, r.canonical_unit)})
     return [
-        _evaluate(requirement, values.get(requirement.on_property, {}), multipliers, namer, holders)
+        _evaluate(
+            requirement,
+            values.get(requirement.on_property, {}),
+            facts.quantity_extremes(requirement.on_property),
+            multipliers,
+            namer,
+            holders,
+        )
         for requirement in requirements
     ]
 
@@ -49,6 +56,7 @@ def evaluate_quantities(
 def _evaluate(
     requirement: Requirement,
     stated: dict[str, list[str]],
+    extremes: dict[str, tuple[float, str, float, str]],
     multipliers: dict[str, float],
     namer: Namer,
     holders: Holders,
@@ -79,7 +87,18 @@ def _evaluate(
         actual_text = namer.quantity(actual, requirement.canonical_unit) if actual is not None else None
         return Verdict(requirement, offering, verdict, expected, actual_text)
 
-    codes = {offering: outcome_of(offering)[0] for offering in holders.offerings}
+    # The deciding value of an offering's own values is its largest (minimum) or smallest (maximum).
+    position = 2 if is_minimum else 0
+    limit = expected_value * (1 - TOLERANCE) if is_minimum else expected_value * (1 + TOLERANCE)
+    codes = {}
+    for offering in holders.offerings:
+        own = extremes.get(offering)
+        if own is None:
+            codes[offering] = outcome_of(offering)[0]
+        elif own[position] >= limit if is_minimum else own[position] <= limit:
+            codes[offering] = SATISFIED
+        else:
+            codes[offering] = VIOLATED
     return RequirementOutcome(requirement, codes, explain)
 
 

@@ -18,6 +18,8 @@ from mpli_graph.resolution.model import ConsumerRequirements
 
 __all__ = ["OfferingResult", "explain_results", "rank_offerings"]
 
+_ZERO = Decimal(0)
+
 
 @dataclass
 class OfferingResult:
@@ -38,32 +40,57 @@ class OfferingResult:
 
 def rank_offerings(
     consumer: ConsumerRequirements,
-    offerings: list[OfferingResult],
+    offerings: list[tuple[str, str, str | None, str | None, str | None]],
     outcomes: list[RequirementOutcome],
     prices: dict[str, Decimal],
-) -> list[OfferingResult]:
-    """Score ``offerings`` from the verdict codes in ``outcomes`` and return them ranked from 1.
+    top: int | None = None,
+) -> tuple[list[OfferingResult], int]:
+    """Rank ``offerings`` (IRI, provider, provider label, label, identifier) from the verdict codes in ``outcomes``.
 
-    The results carry no verdicts yet: :func:`explain_results` adds them to the ones kept.
+    Return the best ``top`` results (all without ``top``), ranked from 1, and the number of
+    compatible offerings among all. The results carry no verdicts yet: :func:`explain_results`
+    adds them to the ones kept.
     """
     order = {r.key: index for index, r in enumerate(consumer.requirements)}
     outcomes = sorted(outcomes, key=lambda outcome: order[outcome.requirement.key])
-    musts = [outcome.verdicts for outcome in outcomes if outcome.requirement.is_must]
-    shoulds = [(outcome.verdicts, outcome.requirement.weight) for outcome in outcomes if not outcome.requirement.is_must]
     total_weight = sum(r.weight for r in consumer.requirements if not r.is_must)
 
-    for result in offerings:
-        offering = result.offering
-        result.unmet_musts = sum(1 for codes in musts if offering in codes and codes[offering] != SATISFIED)
-        result.compatible = result.unmet_musts == 0
-        satisfied_weight = sum(weight for codes, weight in shoulds if codes.get(offering) == SATISFIED)
-        result.score = satisfied_weight / total_weight if total_weight > 0 else 1.0
-        result.hourly_price = prices.get(offering)
+    # Count per offering, one requirement at a time, in manifest order.
+    unmet: dict[str, int] = {}
+    satisfied_weight: dict[str, float] = {}
+    for outcome in outcomes:
+        if outcome.requirement.is_must:
+            for offering, code in outcome.verdicts.items():
+                if code != SATISFIED:
+                    unmet[offering] = unmet.get(offering, 0) + 1
+        else:
+            weight = outcome.requirement.weight
+            for offering, code in outcome.verdicts.items():
+                if code == SATISFIED:
+                    satisfied_weight[offering] = satisfied_weight.get(offering, 0) + weight
 
-    ranked = sorted(offerings, key=_sort_key)
-    for position, result in enumerate(ranked, start=1):
+    keyed = []
+    for row in offerings:
+        offering = row[0]
+        unmet_musts = unmet.get(offering, 0)
+        score = satisfied_weight.get(offering, 0) / total_weight if total_weight > 0 else 1.0
+        price = prices.get(offering)
+        key = (unmet_musts > 0, unmet_musts, -score, price is None, price if price is not None else _ZERO, offering)
+        keyed.append((key, row, score, price))
+    keyed.sort(key=lambda item: item[0])
+    compatible_total = len(offerings) - len(unmet)
+
+    kept = keyed[:top] if top is not None else keyed
+    results = []
+    for position, (key, row, score, price) in enumerate(kept, start=1):
+        result = OfferingResult(*row)
+        result.unmet_musts = key[1]
+        result.compatible = key[1] == 0
+        result.score = score
+        result.hourly_price = price
         result.rank = position
-    return ranked
+        results.append(result)
+    return results, compatible_total
 
 
 def explain_results(
@@ -76,9 +103,3 @@ def explain_results(
         result.verdicts = [
             outcome.explain(result.offering) for outcome in outcomes if result.offering in outcome.verdicts
         ]
-
-
-def _sort_key(result: OfferingResult) -> tuple:
-    price_missing = result.hourly_price is None
-    price = result.hourly_price if result.hourly_price is not None else Decimal(0)
-    return (not result.compatible, result.unmet_musts, -result.score, price_missing, price, result.offering)
