@@ -213,7 +213,15 @@ class CredentialChecker:
         return self._verified[credential_iri]
 
     def _verify_status_list(self, document: dict) -> str:
-        return verify_credential(document, self.resolver, self.mode).issuer
+        """Verify a status list credential; a failure counts against "not revoked", not the credential."""
+        try:
+            return verify_credential(document, self.resolver, self.mode).issuer
+        except VerificationError as error:
+            raise VerificationError(
+                "not revoked",
+                f"the status list {document.get('id', '(no id)')} does not verify, "
+                f"so revocation cannot be checked: {error.message}",
+            ) from None
 
     def check_credential(self, credential_iri: str, info: ClaimInfo) -> str:
         """Run the five checks on one backing credential; return its issuer or raise VerificationError."""

@@ -163,3 +163,16 @@ def test_status_list_from_other_issuer_fails(body):
     assert verdict["verdict"] == "violated"
     assert "not revoked failed" in verdict["note"]
     assert stranger.did in verdict["note"]
+
+
+def test_tampered_status_list_fails_not_revoked(body):
+    credential = body.credential(status_index=42)
+    status_list = body.status_list()
+    status_list["credentialSubject"]["encodedList"] = status_list["credentialSubject"]["encodedList"][:-4] + "AAAA"
+    credentials = {CREDENTIAL_27001: credential, body.status_list_iri: status_list}
+
+    verdict = _verdict(credentials, _policy(body.did))
+
+    assert verdict["verdict"] == "violated"
+    assert "not revoked failed" in verdict["note"]
+    assert "does not verify" in verdict["note"]
