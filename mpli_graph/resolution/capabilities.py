@@ -7,14 +7,18 @@ versions are compared number by number, so "1.100" is newer than "1.31".
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
-from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_values
 from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
 from mpli_graph.store import ManifestStore
+
+if TYPE_CHECKING:
+    from mpli_graph.resolution.facts import StoreFacts
 
 __all__ = ["evaluate_capabilities"]
 
@@ -22,40 +26,51 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def evaluate_capabilities(
-    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, facts: StoreFacts
 ) -> list[RequirementOutcome]:
     """Return the outcomes of capability requirements for every offering."""
-    table = Table(("requirement", "property", "value"))
+    holders = facts.holders
+    literals = Table(("requirement", "property", "value"))
+    values_table = Table(("requirement", "value"))
     versions_table = Table(("requirement", "versionProperty"))
     for requirement in requirements:
         node = ox.NamedNode(requirement.key)
-        table.rows.append(
-            {"requirement": node, "property": ox.NamedNode(requirement.on_property), "value": requirement.value}
-        )
+        values_table.rows.append({"requirement": node, "value": requirement.value})
+        if isinstance(requirement.value, ox.Literal):
+            literals.rows.append(
+                {"requirement": node, "property": ox.NamedNode(requirement.on_property), "value": requirement.value}
+            )
         if requirement.version_property:
             versions_table.rows.append(
                 {"requirement": node, "versionProperty": ox.NamedNode(requirement.version_property)}
             )
 
     rows = run_values(
-        store, "capability", [versions_table, table], ("requirement", "link", "holder", "object", "equal")
+        store, "capability", [versions_table, literals, values_table], ("requirement", "link", "holder", "object")
     )
     narrower: dict[str, set[str]] = {}
-    for requirement_key, link, _, term, _ in rows:
+    equal: set[tuple[str, str, str]] = set()
+    versions: dict[tuple[str, str], set[str]] = {}
+    for requirement_key, link, holder, term in rows:
         if link == "narrower":
             narrower.setdefault(requirement_key, set()).add(term)
-
-    type_requirements = {r.key for r in requirements if r.on_property == RDF_TYPE}
-    stated: dict[tuple[str, str], dict[str, bool]] = {}
-    versions: dict[tuple[str, str], set[str]] = {}
-    for requirement_key, link, holder, term, equal in rows:
-        if link == "version":
+        elif link == "equal":
+            equal.add((requirement_key, holder, term))
+        else:
             versions.setdefault((requirement_key, holder), set()).add(term)
-        elif link != "narrower":
-            if requirement_key in type_requirements and holder not in holders.provider_of:
+
+    stated: dict[tuple[str, str], dict[str, bool]] = {}
+    for requirement in requirements:
+        is_literal_value = isinstance(requirement.value, ox.Literal)
+        matches = narrower.get(requirement.key, set()) | {requirement.value.value}
+        for holder, term, is_literal in facts.statements(requirement.on_property):
+            if requirement.on_property == RDF_TYPE and holder not in holders.provider_of:
                 continue
-            matched = equal == "true" or (link == "stated" and term in narrower.get(requirement_key, ()))
-            values = stated.setdefault((requirement_key, holder), {})
+            if is_literal_value:
+                matched = (requirement.key, holder, term) in equal
+            else:
+                matched = not is_literal and term in matches
+            values = stated.setdefault((requirement.key, holder), {})
             values[term] = values.get(term, False) or matched
 
     outcomes = []
@@ -67,23 +82,43 @@ def evaluate_capabilities(
         # one outcome, so it is worked out once per group of holders.
         shared: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
         speakers: dict[str, tuple[str, ...]] = {}
+        codes: dict[str, str] = {}
         for offering in holders.offerings:
             speaking = tuple(
                 h for h in holders.of(offering) if (requirement.key, h) in stated or (requirement.key, h) in versions
             )
             speakers[offering] = speaking
-            if speaking not in shared:
-                shared[speaking] = _outcome(requirement, speaking, stated, versions, namer)
-        codes = {offering: shared[speaking][0] for offering, speaking in speakers.items()}
-        outcomes.append(RequirementOutcome(requirement, codes, _explainer(requirement, expected, shared, speakers)))
+            if requirement.minimum_version:
+                if speaking not in shared:
+                    shared[speaking] = _outcome(requirement, speaking, stated, versions, namer)
+                codes[offering] = shared[speaking][0]
+            else:
+                codes[offering] = _match_verdict(requirement, speaking, stated)
+        explain = _explainer(requirement, expected, shared, speakers, stated, versions, namer)
+        outcomes.append(RequirementOutcome(requirement, codes, explain))
     return outcomes
 
 
-def _explainer(requirement: Requirement, expected: str, shared: dict, speakers: dict[str, tuple[str, ...]]):
+def _match_verdict(requirement: Requirement, speaking: tuple[str, ...], stated: dict) -> str:
+    """Return the verdict of a requirement without a minimum version, as :func:`_outcome` decides it."""
+    any_value = False
+    for holder in speaking:
+        values = stated.get((requirement.key, holder))
+        if values:
+            any_value = True
+            if any(values.values()):
+                return SATISFIED
+    return VIOLATED if any_value else UNKNOWN
+
+
+def _explainer(requirement, expected, shared, speakers, stated, versions, namer):
     """Return ``explain(offering)`` for the outcome of the offering's group of holders."""
 
     def explain(offering: str) -> Verdict:
-        verdict, actual, note = shared[speakers[offering]]
+        speaking = speakers[offering]
+        if speaking not in shared:
+            shared[speaking] = _outcome(requirement, speaking, stated, versions, namer)
+        verdict, actual, note = shared[speaking]
         return Verdict(requirement, offering, verdict, expected, actual, note)
 
     return explain

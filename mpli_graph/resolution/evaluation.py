@@ -46,7 +46,7 @@ def evaluate(
             store, consumer.of_kind("certification"), namer, holders, credential_checker
         )
     if consumer.of_kind("capability"):
-        outcomes += evaluate_capabilities(store, consumer.of_kind("capability"), namer, holders)
+        outcomes += evaluate_capabilities(store, consumer.of_kind("capability"), namer, facts)
     if consumer.of_kind("price"):
         outcomes += evaluate_prices(facts.price_facts, consumer.of_kind("price"), consumer, namer, holders)
     logger.debug("Evaluated %d requirements", len(outcomes))

@@ -48,6 +48,7 @@ class StoreFacts:
     holders: Holders
     price_facts: PriceFacts
     _quantities: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    _statements: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
     _extremes: dict[str, dict[str, tuple[float, str, float, str]]] = field(default_factory=dict)
 
     _locations: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
@@ -66,6 +67,20 @@ class StoreFacts:
             with self._lock:
                 self._quantities.update(values)
         return {p: self._quantities[p] for p in properties}
+
+    def statements(self, property_iri: str) -> list[tuple[str, str, bool]]:
+        """Return every (holder, value, whether the value is a literal) stated for ``property_iri``."""
+        statements = self._statements.get(property_iri)
+        if statements is None:
+            table = Table(("property",), [{"property": ox.NamedNode(property_iri)}])
+            statements = [
+                (holder, term, literal == "true")
+                for holder, _, term, literal in run_values(
+                    self.store, "statements", [table], ("holder", "property", "object", "literal")
+                )
+            ]
+            self._statements[property_iri] = statements
+        return statements
 
     def quantity_extremes(self, property_iri: str) -> dict[str, tuple[float, str, float, str]]:
         """Return, per holder of a value of ``property_iri``, its smallest and largest value as (float, lexical).
