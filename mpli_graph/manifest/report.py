@@ -172,7 +172,7 @@ class ValidationReport:
         state = "conforms" if self.conforms else "does not conform"
         counts = self.counts()
         if not counts:
-            return f"{state}: no results"
+            return f"{state}: no violations or warnings"
         parts = [f"{counts[name]} {name.lower()}{'s' if counts[name] != 1 else ''}" for name in sorted(
             counts, key=lambda name: SEVERITY_ORDER.get(SH[name], 3)
         )]
