@@ -46,7 +46,7 @@ def evaluate_capabilities(
             )
 
     rows = run_values(
-        store, "capability", [versions_table, literals, values_table], ("requirement", "link", "holder", "object")
+        store, "capability", [versions_table, values_table, literals], ("requirement", "link", "holder", "object")
     )
     narrower: dict[str, set[str]] = {}
     equal: set[tuple[str, str, str]] = set()
