@@ -4,10 +4,13 @@
 >>> resolution.to_json()["results"][0]["compatible"]         # doctest: +SKIP
 True
 
-Steps: read the requirements from the consumer graph (:mod:`.model`), check
-that the store's vocabulary defines every term they use (:mod:`.terms`), run
-one SPARQL query per requirement kind over all offerings (:mod:`.evaluation`),
-rank (:mod:`.ranking`) and return a :class:`Resolution` (:mod:`.result`).
+Steps: read the requirements from the consumer graph (:mod:`.model`) and check
+that the store's vocabulary defines every term they use (:mod:`.terms`). Take
+the store's consumer-independent facts, which are read again only after the
+store changed (:mod:`.facts`). Evaluate each requirement kind into a verdict
+code per offering (:mod:`.evaluation`), rank from the codes and build full
+verdicts only for the returned results (:mod:`.ranking`). Return a
+:class:`Resolution` (:mod:`.result`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Capability requirements: a value present on the offering or its holders, optionally in a minimum version.
 
-The query marks each stated value that is the required one or narrower, and
-lists the stated versions. Here an offering's holders are combined, and dotted
-versions are compared number by number, so "1.100" is newer than "1.31".
+The stated values of each property come from :mod:`.facts`; the query lists the
+terms that are the required one or narrower, literals equal to a required
+literal, and the stated versions. Here an offering's holders are combined, and
+dotted versions are compared number by number, so "1.100" is newer than "1.31".
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ _FACTS_LOCK = threading.Lock()
 class StoreFacts:
     """The consumer-independent facts of one state of a store; the parts read lazily are filled on first use.
 
-    ``offerings`` holds one row per offering (IRI, provider, provider label, label,
+    ``offerings`` contains one row per offering (IRI, provider, provider label, label,
     identifier), the first row where a value is stated twice.
     """
 

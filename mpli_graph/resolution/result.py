@@ -25,7 +25,7 @@ class Resolution:
     """Every offering ranked against one consumer manifest, with each requirement's verdict.
 
     ``timings`` gives the milliseconds spent reading the requirements ("read"),
-    running the queries ("query") and ranking ("rank").
+    evaluating them ("query") and ranking and explaining the kept results ("rank").
     """
 
     consumer: ConsumerRequirements
