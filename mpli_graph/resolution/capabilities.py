@@ -84,17 +84,29 @@ def evaluate_capabilities(
         shared: dict[tuple[str, ...], tuple[str, str | None, str | None]] = {}
         speakers: dict[str, tuple[str, ...]] = {}
         codes: dict[str, str] = {}
+        verdict_of: dict[tuple[str, ...], str] = {}
+        speaking_holders = {h for k, h in stated if k == requirement.key} | {h for k, h in versions if k == requirement.key}
+        by_provider: dict[str, tuple[str, ...]] = {}
         for offering in holders.offerings:
-            speaking = tuple(
-                h for h in holders.of(offering) if (requirement.key, h) in stated or (requirement.key, h) in versions
-            )
-            speakers[offering] = speaking
-            if requirement.minimum_version:
-                if speaking not in shared:
-                    shared[speaking] = _outcome(requirement, speaking, stated, versions, namer)
-                codes[offering] = shared[speaking][0]
+            if offering in speaking_holders or offering in holders.parts:
+                speaking = tuple(h for h in holders.of(offering) if h in speaking_holders)
             else:
-                codes[offering] = _match_verdict(requirement, speaking, stated)
+                # Without statements or parts of its own, an offering speaks through its provider.
+                provider = holders.provider_of[offering]
+                speaking = by_provider.get(provider)
+                if speaking is None:
+                    speaking = tuple(h for h in holders.of(offering) if h in speaking_holders)
+                    by_provider[provider] = speaking
+            speakers[offering] = speaking
+            verdict = verdict_of.get(speaking)
+            if verdict is None:
+                if requirement.minimum_version:
+                    shared[speaking] = _outcome(requirement, speaking, stated, versions, namer)
+                    verdict = shared[speaking][0]
+                else:
+                    verdict = _match_verdict(requirement, speaking, stated)
+                verdict_of[speaking] = verdict
+            codes[offering] = verdict
         explain = _explainer(requirement, expected, shared, speakers, stated, versions, namer)
         outcomes.append(RequirementOutcome(requirement, codes, explain))
     return outcomes

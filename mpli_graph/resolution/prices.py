@@ -33,15 +33,15 @@ _TRUE = ("true", "1")
 class PriceFacts:
     """Each offering's price specifications and each time unit's hours, read in one query.
 
-    ``hourly_cache`` keeps the ranking prices per currency and set of exchange rates,
-    because the facts are kept between resolutions (see :mod:`.facts`).
+    ``hourly_cache`` keeps each offering's lowest price per hour per currency and set of
+    exchange rates, because the facts are kept between resolutions (see :mod:`.facts`).
     """
 
     prices: dict[str, list[str]] = field(default_factory=dict)
     parts: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     numeric_amounts: set[str] = field(default_factory=set)
     hours: dict[str, list[str]] = field(default_factory=dict)
-    hourly_cache: dict[tuple, dict[str, Decimal]] = field(default_factory=dict)
+    hourly_cache: dict[tuple, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: ManifestStore) -> "PriceFacts":
@@ -59,6 +59,24 @@ class PriceFacts:
                 if link == "amount" and numeric == "true":
                     facts.numeric_amounts.add(target)
         return facts
+
+    def lowest_hourly(
+        self, currency: str, rates: dict[tuple[str, str], list[Decimal]], holders: Holders
+    ) -> dict[str, float]:
+        """Return each offering's lowest price per hour in ``currency``, for the offerings where one converts."""
+        key = (currency, tuple(sorted((pair, tuple(values)) for pair, values in rates.items())))
+        lowest = self.hourly_cache.get(key)
+        if lowest is None:
+            lowest = {}
+            for offering in holders.offerings:
+                if offering not in self.prices:
+                    continue
+                for row in self.rows(offering, currency, rates):
+                    hourly = row["hourlyPrice"]
+                    if hourly is not None and (offering not in lowest or hourly < lowest[offering]):
+                        lowest[offering] = hourly
+            self.hourly_cache[key] = lowest
+        return lowest
 
     def rows(
         self, offering: str, currency: str, rates: dict[tuple[str, str], list[Decimal]]
@@ -146,25 +164,8 @@ def hourly_prices(facts: PriceFacts, consumer: ConsumerRequirements, holders: Ho
     currency = consumer.currency or DEFAULT_RANKING_CURRENCY
     if not facts.hours.get(MPLI + "PerHour"):
         return {}
-    rates = _rates(consumer)
-    key = (currency, tuple(sorted((pair, tuple(values)) for pair, values in rates.items())))
-    prices = facts.hourly_cache.get(key)
-    if prices is not None:
-        return prices
-
-    prices = {}
-    for offering in holders.offerings:
-        if offering not in facts.prices:
-            continue
-        for row in facts.rows(offering, currency, rates):
-            hourly = row["hourlyPrice"]
-            if hourly is None:
-                continue
-            value = Decimal(repr(hourly))
-            if offering not in prices or value < prices[offering]:
-                prices[offering] = value
-    facts.hourly_cache[key] = prices
-    return prices
+    lowest = facts.lowest_hourly(currency, _rates(consumer), holders)
+    return {offering: Decimal(repr(hourly)) for offering, hourly in lowest.items()}
 
 
 def evaluate_prices(
@@ -198,10 +199,16 @@ def _price_requirement(
     def explain(offering: str) -> Verdict:
         return _price_verdict(requirement, offering, rows_of(offering), namer)
 
+    # A row with a price per hour is satisfied when it is within some cap, so the lowest price decides.
+    lowest = facts.lowest_hourly(requirement.currency, rates, holders)
+    limit = max(cap * (1 + TOLERANCE) for cap in caps)
     codes = {}
     for offering in holders.offerings:
-        verdicts = {row["verdict"] for row in rows_of(offering)}
-        codes[offering] = SATISFIED if SATISFIED in verdicts else VIOLATED if VIOLATED in verdicts else UNKNOWN
+        hourly = lowest.get(offering)
+        if hourly is None:
+            codes[offering] = UNKNOWN
+        else:
+            codes[offering] = SATISFIED if hourly <= limit else VIOLATED
     return RequirementOutcome(requirement, codes, explain)
 
 
