@@ -23,16 +23,14 @@ from pathlib import Path
 
 import rdflib
 
-from mpli_graph.errors import InputError, LimitExceededError, NotConformingError
+from mpli_graph.errors import InputError, NotConformingError
 from mpli_graph.federation.cli_support import (
     add_live_arguments,
     federation_from_args,
     print_failed_sources,
 )
-from mpli_graph.federation.live import LiveResolution, gather
+from mpli_graph.federation.live import LiveResolution, resolve_live
 from mpli_graph.federation.members import Federation
-from mpli_graph.federation.result import STATUS_OK, STATUS_STALE
-from mpli_graph.federation.transport import Transport
 from mpli_graph.manifest import parse_file
 from mpli_graph.manifest.validate import validate
 from mpli_graph.resolution import Resolution, resolve
@@ -224,23 +222,19 @@ def resolve_federation(
 ) -> LiveResolution:
     """Fetch every member's data in parallel, then resolve over it with the credential checker.
 
-    This is :func:`mpli_graph.federation.live.resolve_live` with one difference:
-    the checker reads the claims from the store that holds the members' data,
-    which exists only after the fetch.
-
-    Raises LimitExceededError when ``partial`` is false and a member neither
-    responds nor has a harvested copy in ``fallback``.
+    The checker reads the claims from the store that holds the members' data,
+    which exists only after the fetch. Raises LimitExceededError when
+    ``partial`` is false and a member neither responds nor has a harvested copy
+    in ``fallback``.
     """
-    with Transport() as transport:
-        store, reports = gather(federation, transport, fallback)
-
-    with store:
-        missing = [report for report in reports if report.status not in (STATUS_OK, STATUS_STALE)]
-        if missing and not partial:
-            names = ", ".join(f"{report.endpoint} ({report.error})" for report in missing)
-            raise LimitExceededError(f"federation members failed: {names}")
-        resolution = resolve(store, consumer_graph, top=top, credential_checker=make_checker(trust, store))
-    return LiveResolution(resolution, reports)
+    return resolve_live(
+        federation,
+        consumer_graph,
+        top=top,
+        fallback=fallback,
+        partial=partial,
+        checker_for_store=lambda store: make_checker(trust, store),
+    )
 
 
 def read_consumer(path: Path) -> rdflib.Graph:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -107,12 +107,16 @@ def resolve_live(
     transport: Transport | None = None,
     partial: bool = True,
     credential_checker: CredentialChecker | None = None,
+    checker_for_store: Callable[[ManifestStore], CredentialChecker | None] | None = None,
 ) -> LiveResolution:
     """Resolve a consumer manifest against the members' live endpoints.
 
     ``fallback`` is a harvested store used for a member that does not respond.
     With ``partial=False`` a member that neither responds nor has a harvested
     copy raises LimitExceededError instead of being left out.
+    ``checker_for_store`` builds the credential checker from the store of the
+    fetched data, for a checker that reads claims from it; it takes precedence
+    over ``credential_checker``.
     """
     own_transport = transport is None
     transport = transport or Transport()
@@ -122,10 +126,13 @@ def resolve_live(
         if own_transport:
             transport.close()
 
-    missing = [report for report in reports if report.status not in (STATUS_OK, STATUS_STALE)]
-    if missing and not partial:
-        names = ", ".join(f"{report.endpoint} ({report.error})" for report in missing)
-        raise LimitExceededError(f"federation members failed: {names}")
+    with store:
+        missing = [report for report in reports if report.status not in (STATUS_OK, STATUS_STALE)]
+        if missing and not partial:
+            names = ", ".join(f"{report.endpoint} ({report.error})" for report in missing)
+            raise LimitExceededError(f"federation members failed: {names}")
 
-    resolution = resolve(store, consumer_graph, top=top, credential_checker=credential_checker)
+        if checker_for_store is not None:
+            credential_checker = checker_for_store(store)
+        resolution = resolve(store, consumer_graph, top=top, credential_checker=credential_checker)
     return LiveResolution(resolution, reports)
