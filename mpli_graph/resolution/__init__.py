@@ -33,7 +33,11 @@ from mpli_graph.resolution.model import (
 )
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.prices import hourly_prices
-from mpli_graph.resolution.ranking import OfferingResult, explain_results, rank_offerings
+from mpli_graph.resolution.ranking import (
+    OfferingResult,
+    explain_results,
+    rank_offerings,
+)
 from mpli_graph.resolution.result import Resolution
 from mpli_graph.resolution.terms import check_terms
 from mpli_graph.resolution.verdicts import CredentialChecker, Verdict

@@ -1,6 +1,6 @@
 """Capability requirements: a value present on the offering or its holders, optionally in a minimum version.
 
-The stated values of each property come from :mod:`.facts`; the query lists the
+The stated values of each property come from :mod:`.facts`. The query lists the
 terms that are the required one or narrower, literals equal to a required
 literal, and the stated versions. Here an offering's holders are combined, and
 dotted versions are compared number by number, so "1.100" is newer than "1.31".
@@ -15,7 +15,13 @@ import pyoxigraph as ox
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
+from mpli_graph.resolution.verdicts import (
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    RequirementOutcome,
+    Verdict,
+)
 from mpli_graph.store import ManifestStore
 
 if TYPE_CHECKING:

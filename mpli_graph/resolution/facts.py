@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 OfferingRow = tuple[str, str, str | None, str | None, str | None]
 
-_FACTS: "weakref.WeakKeyDictionary[ManifestStore, StoreFacts]" = weakref.WeakKeyDictionary()
+_FACTS: weakref.WeakKeyDictionary[ManifestStore, StoreFacts] = weakref.WeakKeyDictionary()
 _FACTS_LOCK = threading.Lock()
 
 

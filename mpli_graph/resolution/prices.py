@@ -2,10 +2,10 @@
 
 Prices per hour, minute or month compare per hour through mpli:hoursPerUnit;
 prices in another currency convert only through the consumer's exchange rates.
-``queries/resolve/price_facts.rq`` reads the price specifications once, and the
-arithmetic of ``price.rq`` runs here in floating point: the price per hour is
-amount / hours per unit * rate, the cap per hour is the cap / hours per unit,
-and a price within a relative error of 1e-9 of the cap satisfies it.
+``queries/resolve/price_facts.rq`` reads the price specifications once. The
+arithmetic of ``price.rq`` runs here in floating point. The price per hour is
+amount / hours per unit * rate, and the cap per hour is cap / hours per unit.
+A price within a relative error of 1e-9 of the cap satisfies it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import ConsumerRequirements, Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
+from mpli_graph.resolution.verdicts import (
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    RequirementOutcome,
+    Verdict,
+)
 from mpli_graph.store import ManifestStore
 
 __all__ = ["PriceFacts", "evaluate_prices", "hourly_prices"]
@@ -44,7 +50,7 @@ class PriceFacts:
     hourly_cache: dict[tuple, dict[str, float]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, store: ManifestStore) -> "PriceFacts":
+    def load(cls, store: ManifestStore) -> PriceFacts:
         """Read the price facts of every offering from the store."""
         facts = cls()
         for subject, link, target, numeric in run_values(

@@ -21,7 +21,13 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
+from mpli_graph.resolution.verdicts import (
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    RequirementOutcome,
+    Verdict,
+)
 from mpli_graph.store import ManifestStore
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from mpli_graph.resolution.verdicts import SATISFIED, RequirementOutcome, Verdict
 from mpli_graph.resolution.model import ConsumerRequirements
+from mpli_graph.resolution.verdicts import SATISFIED, RequirementOutcome, Verdict
 
 __all__ = ["OfferingResult", "explain_results", "rank_offerings"]
 

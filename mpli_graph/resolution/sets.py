@@ -16,7 +16,13 @@ from mpli_graph.resolution.holders import Holders
 from mpli_graph.resolution.model import Requirement
 from mpli_graph.resolution.naming import Namer
 from mpli_graph.resolution.queries import Table, run_query, run_values
-from mpli_graph.resolution.verdicts import SATISFIED, UNKNOWN, VIOLATED, RequirementOutcome, Verdict
+from mpli_graph.resolution.verdicts import (
+    SATISFIED,
+    UNKNOWN,
+    VIOLATED,
+    RequirementOutcome,
+    Verdict,
+)
 from mpli_graph.store import ManifestStore
 
 if TYPE_CHECKING:
@@ -30,7 +36,7 @@ MIXED_VALUES_NOTE = "only some of the stated values are allowed"
 
 
 def evaluate_sets(
-    store: ManifestStore, requirements: list[Requirement], namer: Namer, facts: "StoreFacts"
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, facts: StoreFacts
 ) -> list[RequirementOutcome]:
     """Return the outcomes of set requirements for every offering."""
     outcomes: list[RequirementOutcome] = []
@@ -76,7 +82,7 @@ def _set_verdict(values: dict[str, bool]) -> str:
 
 
 def _evaluate_locations(
-    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders, facts: "StoreFacts"
+    store: ManifestStore, requirements: list[Requirement], namer: Namer, holders: Holders, facts: StoreFacts
 ) -> list[RequirementOutcome]:
     located, operated = facts.location_countries()
     members = _members(store, requirements)

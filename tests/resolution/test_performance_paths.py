@@ -3,7 +3,7 @@
 The resolver ranks from verdict codes and builds full verdicts only for the
 results it returns, so ``top=N`` must return exactly the first N results of a
 full resolution. Quantities, prices, locations and capabilities are compared in
-Python from single-pattern facts; the SPARQL versions of minimum.rq and
+Python from single-pattern facts. The SPARQL versions of minimum.rq and
 maximum.rq stay as the reference that the Python comparison must agree with.
 """
 
