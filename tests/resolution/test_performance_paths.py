@@ -190,3 +190,31 @@ def test_hourly_price_keeps_decimal_value(real_store):
     for result in resolution.results:
         assert isinstance(result.hourly_price, Decimal)
         assert result.hourly_price > 0
+
+
+LITERALS = PREFIXES + """
+ex:gpu a mpli:Provider ; rdfs:label "GPU provider (example)" .
+ex:gpu-h100 a mpli:ComputeOffering ; mpli:offeredBy ex:gpu ; mpli:gpuModel "H100" ; mpli:gpuCount 8 .
+ex:gpu-a100 a mpli:ComputeOffering ; mpli:offeredBy ex:gpu ; mpli:gpuModel "A100" ; mpli:gpuCount 4 .
+"""
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "expected"),
+    [
+        ("mpli:gpuModel", '"H100"', {"gpu-h100": "satisfied", "gpu-a100": "violated"}),
+        ("mpli:gpuCount", "8.0", {"gpu-h100": "satisfied", "gpu-a100": "violated"}),
+    ],
+)
+def test_literal_capability_compares_values(prop, value, expected):
+    store = ManifestStore()
+    store.load_source("https://example.org/source/gpu", LITERALS, format=ox.RdfFormat.TURTLE)
+    body = f"""
+ex:consumer mpli:requirement ex:r .
+ex:r a mpli:CapabilityRequirement ; rdfs:label "r" ; mpli:strength mpli:Must ;
+    mpli:onProperty {prop} ; mpli:value {value} .
+"""
+    results = {r.offering.removeprefix("https://example.org/"): r for r in resolve(store, consumer(body)).results}
+
+    for offering, verdict in expected.items():
+        assert results[offering].verdicts[0].verdict == verdict
