@@ -1,8 +1,8 @@
 """Drive Comunica 5 from the federation benchmark through one long-lived Node process.
 
-``comunica-runner.mjs`` keeps one ``QueryEngine`` for all queries, so Node's
-start-up and the loading of Comunica's modules are paid once and reported as
-cold start, not as query time. Install the runtime and Comunica first with
+``comunica-runner.mjs`` keeps one ``QueryEngine`` per mode for all queries,
+so Node's start-up and the loading of Comunica's modules are paid once and
+reported as cold start, not as query time. Install the runtime and Comunica first with
 ``bench/federation/install-peers.sh``.
 """
 
