@@ -42,7 +42,7 @@ class StoreFacts:
     identifier), the first row where a value is stated twice.
     """
 
-    store: ManifestStore
+    store_ref: weakref.ref[ManifestStore]
     state: tuple
     offerings: list[OfferingRow]
     holders: Holders
@@ -53,6 +53,17 @@ class StoreFacts:
 
     _locations: tuple[dict[str, set[str]], dict[str, set[str]]] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def store(self) -> ManifestStore:
+        """Return the store these facts were read from.
+
+        The facts refer to it weakly, so that keeping them does not keep a closed store alive.
+        """
+        store = self.store_ref()
+        if store is None:
+            raise ReferenceError("the store of these resolution facts no longer exists")
+        return store
 
     def quantity_values(self, properties: list[str]) -> dict[str, dict[str, list[str]]]:
         """Return, per property, the numeric values that each holder states for it."""
@@ -122,7 +133,7 @@ def store_facts(store: ManifestStore) -> StoreFacts:
         if row[0] not in offerings:
             offerings[row[0]] = row  # type: ignore[assignment]
     holders = Holders.load(store, {row[0]: row[1] for row in offerings.values()})
-    facts = StoreFacts(store, state, list(offerings.values()), holders, PriceFacts.load(store))
+    facts = StoreFacts(weakref.ref(store), state, list(offerings.values()), holders, PriceFacts.load(store))
     with _FACTS_LOCK:
         _FACTS[store] = facts
     logger.debug("Read the facts of %d offerings for resolution", len(offerings))

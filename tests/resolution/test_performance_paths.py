@@ -9,6 +9,8 @@ maximum.rq stay as the reference that the Python comparison must agree with.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -181,6 +183,22 @@ ex:r a mpli:MinimumRequirement ; rdfs:label "r" ; mpli:strength mpli:Must ;
     )
     forget_facts(store)
     assert resolve(store, consumer(body)).compatible_total == 1
+
+
+def test_kept_facts_release_store():
+    store = ManifestStore()
+    store.load_source("https://example.org/source/cyclic", CYCLE, format=ox.RdfFormat.TURTLE)
+    body = """
+ex:consumer mpli:requirement ex:r .
+ex:r a mpli:MinimumRequirement ; rdfs:label "r" ; mpli:strength mpli:Must ;
+    mpli:onProperty mpli:vcpuCount ; mpli:value 4 .
+"""
+    resolve(store, consumer(body))
+    reference = weakref.ref(store)
+    del store
+    gc.collect()
+
+    assert reference() is None
 
 
 def test_hourly_price_keeps_decimal_value(real_store):
