@@ -1,4 +1,4 @@
-"""Benchmark federated queries: the floor, pyoxigraph, Comunica 5 and MPLI's executor.
+"""Benchmark federated queries: the floor, pyoxigraph, Virtuoso, Comunica 5 and MPLI's executor.
 
 For 10 and 50 loopback endpoints (each serving a real example provider
 manifest, see ``servers.py``) and an added response delay of 0 and 100 ms,
@@ -12,17 +12,19 @@ one run measures these ways to answer the same federated query:
   knowledge of the endpoints kept from earlier queries and once cleared
   before each query;
 - Comunica 5 in its multi-source mode: the member sub-query with one
-  ``sparql`` source per endpoint;
+  ``sparql`` source per endpoint (by default only at 10 endpoints, see
+  ``--multi-source-sizes``);
 - Virtuoso 7 (Debian's package) on the same query text, sent to its own
   SPARQL endpoint, which evaluates the SERVICE clauses (see ``virtuoso.py``);
 - mpli: :class:`~mpli_graph.federation.executor.FederatedExecutor`.
 
-Every engine must return the same rows (as a multiset) or the run fails. The
+pyoxigraph and MPLI must return the floor's rows (as a multiset) or the run
+fails; a peer that returns other rows is reported in the section. The
 multi-source mode does not report which endpoint a row came from, so its rows are
 compared without the member column. Times are wall-clock medians over
 ``--repeat`` rounds after one warm-up run, with the engines interleaved within
 each round. Comunica's times are taken inside its Node process (see
-``comunica.py``), Virtuoso's from sending the request to the last byte of the
+``comunica.py``), Virtuoso's from opening a connection to the last byte of the
 response. Run ``install-peers.sh`` once first, or pass ``--no-comunica``; pass
 ``--no-virtuoso`` when Virtuoso is not installed.
 
