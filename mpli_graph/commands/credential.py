@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import ssl
 import sys
 from datetime import datetime
@@ -52,6 +53,26 @@ def _write_json(document: object, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         Path(output).write_text(text, encoding="utf-8")
+
+
+def _write_private_json(document: object, output: Path, force: bool) -> None:
+    """Write ``document`` to a new file that only its owner can read (mode 0600).
+
+    Refuses an existing file unless ``force`` is true; a forced write replaces
+    the file, so the new one also gets mode 0600.
+    """
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    output = Path(output)
+    if force and output.is_file():
+        output.unlink()
+    try:
+        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InputError(f"{output} already exists: choose another file, or pass --force to replace it") from None
+    except OSError as error:
+        raise InputError(f"{output}: cannot create the key file: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def _key_and_method(key: PrivateKey) -> tuple[str, str]:
@@ -152,7 +173,11 @@ def keygen(args: argparse.Namespace) -> int:
             publicKeyMultibase=public.to_multibase(),
             secretKeyMultibase=key.to_secret_multibase(),
         )
-    _write_json(key_file, args.output)
+    if args.output is None:
+        _write_json(key_file, None)
+    else:
+        _write_private_json(key_file, args.output, args.force)
+        print(f"wrote {args.output} for {method}", file=sys.stderr)
 
     if args.did_document:
         public_method = {name: value for name, value in key_file.items() if "private" not in name and "secret" not in name}
@@ -223,7 +248,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     keygen_parser.add_argument("--type", choices=("Ed25519", "P-256", "P-384", "RSA"), default="Ed25519", help="key type (default Ed25519)")
     keygen_parser.add_argument("--did-web", metavar="DID", help="use this did:web as controller instead of a did:key")
     keygen_parser.add_argument("--did-document", type=Path, help="also write the DID document to publish for --did-web")
-    keygen_parser.add_argument("-o", "--output", type=Path, help="write the key file here instead of stdout")
+    keygen_parser.add_argument("-o", "--output", type=Path, help="write the key file here (mode 0600) instead of stdout")
+    keygen_parser.add_argument("--force", action="store_true", help="replace the --output file if it exists")
     keygen_parser.set_defaults(handler=keygen)
 
     manifest = subparsers.add_parser("manifest", help="work with provider manifests")
