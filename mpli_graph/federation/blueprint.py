@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 SOURCES_HEADER = "MPLI-Federation-Sources"
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_QUERY_NESTING = 200
 
 
 def live_resolution_json(
@@ -57,6 +58,7 @@ def create_federation_blueprint(
     transport: Transport | None = None,
     url_prefix: str = "/federation",
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_query_nesting: int = DEFAULT_MAX_QUERY_NESTING,
 ) -> Blueprint:
     """Return a blueprint that serves federated queries and live resolution for one federation.
 
@@ -76,6 +78,7 @@ def create_federation_blueprint(
     def federated_sparql() -> Response:
         """Run a federated query and return its result in the negotiated format."""
         query = read_query(max_body_bytes)
+        check_nesting(query, max_query_nesting)
         result = executor.query(query)
 
         offered = list(GRAPH_MEDIA_TYPES) if result.is_graph else list(RESULTS_MEDIA_TYPES)
@@ -126,6 +129,14 @@ def read_query(max_body_bytes: int) -> str:
     if len(queries) != 1 or not queries[0].strip():
         raise InputError("send exactly one non-empty 'query' parameter")
     return queries[0]
+
+
+def check_nesting(query: str, limit: int) -> None:
+    """Reject ``query`` when its brackets nest deeper than ``limit``, before any parser sees it."""
+    # Imported here: the gateway package imports this module while it loads.
+    from mpli_graph.gateway.query_guard import reject_deep_nesting
+
+    reject_deep_nesting(query, limit)
 
 
 def top_parameter() -> int | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mpli_graph.errors import InputError
 from mpli_graph.gateway.limits import QueryLimits
+from mpli_graph.gateway.query_guard import DEFAULT_MAX_NESTING_DEPTH
 
 ROLES = ("provider", "marketplace")
 
@@ -44,6 +45,8 @@ class GatewayConfig:
     query_timeout: float = 10.0
     max_result_bytes: int = 16 * 1024 * 1024
     max_concurrent_queries: int = 4
+    max_concurrent_documents: int = 4
+    max_query_nesting: int = DEFAULT_MAX_NESTING_DEPTH
     union_default_graph: bool = True
     cors_origin: str = "*"
     trusted_proxies: int = 0
@@ -57,7 +60,14 @@ class GatewayConfig:
             raise InputError(
                 f"port {self.port} is out of range; use 0 to 65535 (0 picks a free port)"
             )
-        for name in ("max_body_bytes", "max_result_bytes", "max_concurrent_queries", "page_size"):
+        for name in (
+            "max_body_bytes",
+            "max_result_bytes",
+            "max_concurrent_queries",
+            "max_concurrent_documents",
+            "max_query_nesting",
+            "page_size",
+        ):
             if getattr(self, name) <= 0:
                 raise InputError(f"{name} must be positive, got {getattr(self, name)}")
         if self.trusted_proxies < 0:
@@ -92,6 +102,8 @@ ENVIRONMENT_VARIABLES: dict[str, str] = {
     "MPLI_QUERY_TIMEOUT": "query_timeout",
     "MPLI_MAX_RESULT_BYTES": "max_result_bytes",
     "MPLI_MAX_CONCURRENT_QUERIES": "max_concurrent_queries",
+    "MPLI_MAX_CONCURRENT_DOCUMENTS": "max_concurrent_documents",
+    "MPLI_MAX_QUERY_NESTING": "max_query_nesting",
     "MPLI_UNION_DEFAULT_GRAPH": "union_default_graph",
     "MPLI_CORS_ORIGIN": "cors_origin",
     "MPLI_TRUSTED_PROXIES": "trusted_proxies",

