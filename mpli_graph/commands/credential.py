@@ -193,11 +193,25 @@ def keygen(args: argparse.Namespace) -> int:
 
 
 def sign_manifest(args: argparse.Namespace) -> int:
-    """Sign a provider manifest as a credential whose subject is the manifest's RDF."""
+    """Sign a provider manifest as a credential whose subject is the manifest's RDF.
+
+    The manifest must have one mpli:ProviderManifest node (exit 2 otherwise) and
+    conform to the shapes: a manifest with violations is not signed, and its
+    report is printed (exit 1).
+    """
     from mpli_graph.manifest.parse import parse_file
-    from mpli_graph.trust.manifest_credential import manifest_credential
+    from mpli_graph.manifest.validate import validate
+    from mpli_graph.trust.manifest_credential import manifest_credential, manifest_iri
 
     graph = parse_file(args.manifest)
+    manifest_iri(graph)
+
+    report = validate(graph)
+    if not report.conforms:
+        print(f"{args.manifest}: not signed, because it does not conform to the shapes:", file=sys.stderr)
+        print(report.to_text(), file=sys.stderr)
+        return 1
+
     key = load_key_file(args.key)
     method, controller = _key_and_method(key)
     credential = manifest_credential(graph, controller)
@@ -254,7 +268,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     manifest = subparsers.add_parser("manifest", help="work with provider manifests")
     manifest_actions = manifest.add_subparsers(dest="manifest_command", metavar="ACTION")
-    sign_parser = manifest_actions.add_parser("sign", help="sign a manifest as a verifiable credential")
+    sign_parser = manifest_actions.add_parser("sign", help="sign a conforming provider manifest as a verifiable credential")
     sign_parser.add_argument("manifest", type=Path, help="provider manifest (Turtle, JSON-LD, N-Triples or RDF/XML)")
     sign_parser.add_argument("--key", type=Path, required=True, help="key file from 'mpli credential keygen'")
     sign_parser.add_argument("--suite", choices=SUITE_CHOICES, default="eddsa-rdfc-2022", help="cryptosuite (default eddsa-rdfc-2022)")

@@ -52,14 +52,15 @@ def graph_to_expanded_nodes(graph: rdflib.Graph) -> list[dict]:
 
 
 def manifest_iri(graph: rdflib.Graph) -> str:
-    """Return the IRI of the manifest node (an mpli:ProviderManifest or mpli:Manifest)."""
-    for manifest_class in (MPLI.ProviderManifest, MPLI.ConsumerManifest, MPLI.Manifest):
-        subjects = sorted(str(s) for s in graph.subjects(RDF.type, manifest_class) if isinstance(s, rdflib.URIRef))
-        if len(subjects) == 1:
-            return subjects[0]
-        if len(subjects) > 1:
-            raise InputError(f"the manifest has {len(subjects)} {manifest_class} nodes; sign one manifest at a time")
-    raise InputError("the document has no mpli:ProviderManifest node with an IRI: add one before signing")
+    """Return the IRI of the one mpli:ProviderManifest node; only a provider manifest is signed."""
+    subjects = sorted(str(s) for s in graph.subjects(RDF.type, MPLI.ProviderManifest) if isinstance(s, rdflib.URIRef))
+    if len(subjects) > 1:
+        raise InputError(f"the document has {len(subjects)} mpli:ProviderManifest nodes; sign one manifest at a time")
+    if not subjects:
+        kinds = [name for name in ("ConsumerManifest", "Manifest") if (None, RDF.type, MPLI[name]) in graph]
+        found = f" (it has an mpli:{kinds[0]} node, which is not signed)" if kinds else ""
+        raise InputError(f"the document has no mpli:ProviderManifest node with an IRI{found}: sign a provider manifest")
+    return subjects[0]
 
 
 def manifest_credential(graph: rdflib.Graph, issuer: str, valid_from: datetime | None = None) -> dict:

@@ -22,11 +22,16 @@ UNSIGNED = {
 MANIFEST = """
 @prefix mpli: <https://w3id.org/mpli#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
 <https://provider.example.com/manifest> a mpli:ProviderManifest ;
-    mpli:describes <https://provider.example.com/offerings/small> .
+    dcterms:publisher <https://provider.example.com/> ;
+    mpli:describes <https://provider.example.com/>, <https://provider.example.com/offerings/small> .
+<https://provider.example.com/> a mpli:Provider ;
+    rdfs:label "Example Provider (example)"@en .
 <https://provider.example.com/offerings/small> a mpli:ComputeOffering ;
+    mpli:offeredBy <https://provider.example.com/> ;
     rdfs:label "Small example instance"@en ;
-    mpli:vcpuCount 2 .
+    mpli:vcpuCount 2.0 .
 """
 
 
@@ -180,7 +185,8 @@ def test_manifest_sign_then_verify(tmp_path, issued, capsys):
     assert signed["credentialSubject"]["id"] == "https://provider.example.com/manifest"
     assert main(["credential", "verify", str(signed_file)]) == 0
 
-    signed["credentialSubject"]["@included"][1]["https://w3id.org/mpli#vcpuCount"][0]["@value"] = "64"
+    offering = next(node for node in signed["credentialSubject"]["@included"] if "https://w3id.org/mpli#vcpuCount" in node)
+    offering["https://w3id.org/mpli#vcpuCount"][0]["@value"] = "64"
     signed_file.write_text(json.dumps(signed))
     assert main(["credential", "verify", str(signed_file)]) == 1
 
