@@ -11,7 +11,9 @@ transaction and gets 204, or 201 when the graph is new.
 The target is ``?graph=IRI`` or ``?default``. At a provider endpoint,
 ``?default`` and the manifest's own graph IRI both name the one manifest;
 the provider's manifest cannot be deleted, only replaced. At a marketplace,
-``?default`` reads the union of all manifests and cannot be written.
+``?default`` reads the union of all manifests and cannot be written. The
+store's internal metadata and vocabulary graphs can be read but never written
+or deleted (403).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from mpli_graph.errors import (
     InputError,
     NotFoundError,
 )
+from mpli_graph.gateway.backend import HIDDEN_GRAPHS
 from mpli_graph.gateway.documents import check_manifest, request_format
 from mpli_graph.gateway.formats import choose_rdf_syntax, content_type
 from mpli_graph.gateway.provider import MANIFEST_PREFIXES, serve_graph_document
@@ -68,6 +71,11 @@ def target_graph(state: GatewayState, writing: bool) -> str | None:
         raise InputError(f"the graph parameter is given {len(graphs)} times; name one graph")
     if not default and not graphs:
         raise InputError("name the graph with ?graph=IRI, or use ?default")
+    if writing and graphs and graphs[0] in HIDDEN_GRAPHS:
+        raise ForbiddenError(
+            f"graph <{graphs[0]}> is an internal graph of this store (its source metadata or "
+            "the MPLI vocabulary) and cannot be written or deleted; name a manifest graph instead"
+        )
 
     if state.is_provider:
         manifest_graph = state.manifest_graph

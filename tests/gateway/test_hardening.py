@@ -11,7 +11,15 @@ from mpli_graph.errors import InputError
 from mpli_graph.federation.blueprint import create_federation_blueprint
 from mpli_graph.federation.members import Federation, FederationMember
 from mpli_graph.gateway.query_guard import nesting_depth, reject_deep_nesting
-from tests.gateway.conftest import RunningGateway, http, serve
+from mpli_graph.store import METADATA_GRAPH, VOCABULARY_GRAPH
+from tests.gateway.conftest import (
+    ADMIN_TOKEN,
+    CONSUMER_MANIFEST,
+    PROVIDER_MANIFEST,
+    RunningGateway,
+    http,
+    serve,
+)
 
 DEEP = 20000
 DEEP_QUERY = "ASK { FILTER(" + "(" * DEEP + "1" + ")" * DEEP + ") }"
@@ -62,3 +70,20 @@ def test_federation_blueprint_rejects_deep_nesting() -> None:
         reply = http("POST", url + "/federation/sparql", DEEP_QUERY, {"Content-Type": "application/sparql-query"})
         assert reply.status == 400
         assert "limit of 50" in json.loads(reply.body)["message"]
+
+
+@pytest.mark.parametrize("graph", [METADATA_GRAPH, VOCABULARY_GRAPH])
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_internal_graphs_cannot_be_written(marketplace: RunningGateway, graph: str, method: str) -> None:
+    body = None if method == "DELETE" else PROVIDER_MANIFEST.read_text(encoding="utf-8")
+    before = len(marketplace.state.backend.store)
+    reply = http(
+        method,
+        f"{marketplace.url}/rdf-graphs?graph={graph}",
+        body,
+        {"Content-Type": "text/turtle", "Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert reply.status == 403
+    assert "internal graph" in json.loads(reply.body)["message"]
+    assert len(marketplace.state.backend.store) == before
+    assert http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}).status == 200
