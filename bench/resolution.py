@@ -31,6 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mpli_graph.importers.gpus import parse_gpu
 from mpli_graph.manifest import parse_file
 from mpli_graph.manifest.validate import validate
 from mpli_graph.resolution import resolve
@@ -104,18 +105,21 @@ def synthetic_provider(index: int, offerings: int, rows: list[dict], countries: 
         if row["ram_gib"]:
             lines.append(f"{offering} <{MPLI}memorySize> {literal(row['ram_gib'].replace(',', ''))} .")
         if row["gpu_model"]:
-            lines.append(f'{offering} <{MPLI}gpuModel> "{row["gpu_model"]}" .')
-            lines.append(f"{offering} <{MPLI}gpuCount> {literal(row['gpu_count'] or '0')} .")
+            gpu = parse_gpu(row["gpu_model"])
+            lines.append(f'{offering} <{MPLI}gpuModel> "{gpu.model}" .')
+            lines.append(f"{offering} <{MPLI}gpuCount> {literal(row['gpu_count'] or str(gpu.count or 0))} .")
         if row["country_iso2"] in ISO2_TO_ISO3 and rng.random() < 0.5:
             region = f"<{base}/region/own-{offering_index}>"
             lines += [
                 f"{offering} <{MPLI}location> {region} .",
+                f"{region} <{RDF_TYPE}> <{MPLI}Region> .",
                 f"{region} <{MPLI}country> <{COUNTRY}{ISO2_TO_ISO3[row['country_iso2']]}> .",
             ]
         if row["price_per_hour_normalized"]:
             price = f"<{base}/offering/{offering_index}/price>"
             lines += [
                 f"{offering} <{MPLI}price> {price} .",
+                f"{price} <{RDF_TYPE}> <{MPLI}PriceSpecification> .",
                 f"{price} <{MPLI}amount> {literal(row['price_per_hour_normalized'])} .",
                 f"{price} <{MPLI}priceUnit> <{MPLI}PerHour> .",
             ]
