@@ -161,7 +161,7 @@ def test_consumer_syntax_error_exit_two(tmp_path, providers, capsys):
 
 
 def test_consumer_not_conforming_exit_two(tmp_path, providers, capsys):
-    code, _, err = run(capsys, str(write_consumer(tmp_path, vcpu="4")), "--providers", str(providers))
+    code, _, err = run(capsys, str(write_consumer(tmp_path, vcpu="-4.0")), "--providers", str(providers))
     assert code == 2
     assert "does not conform" in err
     assert "https://example.org/consumer/vcpu" in err

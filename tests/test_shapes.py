@@ -368,7 +368,7 @@ def test_integer_quantity_is_violation() -> None:
     report = validate(graph)
 
     assert not report.conforms
-    assert any("xsd:integer" in result.message for result in report.violations)
+    assert any("xsd:decimal" in result.message for result in report.violations)
 
 
 def test_hoisted_shapes_give_same_results(shapes: rdflib.Graph) -> None:

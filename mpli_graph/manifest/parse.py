@@ -18,12 +18,14 @@ import logging
 import re
 import xml.parsers.expat
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph
 import rdflib
 from pyld import jsonld as pyld_jsonld
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from mpli_graph.errors import ContextNotAllowedError, InputError, PayloadTooLargeError, RdfSyntaxError, UnsupportedFormatError
 from mpli_graph.jsonld import to_nquads
@@ -75,6 +77,17 @@ ALIASES = {
     "rdfxml": "rdf-xml",
     "jsonld": "json-ld",
 }
+
+MPLI = rdflib.Namespace("https://w3id.org/mpli#")
+
+# Numbers in these datatypes are read as xsd:decimal where the vocabulary expects one:
+# Turtle reads 4 as an xsd:integer, and JSON-LD turns every JSON number into an
+# xsd:integer or an xsd:double, because JSON has no way to keep a decimal point.
+NUMERIC_DATATYPES = frozenset({XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float})
+
+# mpli:value has no rdfs:range, because a capability requirement's value may be an
+# IRI or a string; on these requirement classes it is a number.
+NUMERIC_VALUE_CLASSES = (MPLI.MinimumRequirement, MPLI.MaximumRequirement, MPLI.PriceRequirement)
 
 _POSITION_PREFIX = re.compile(r"^Parser error (at|between) [^:]*: ")
 
@@ -165,8 +178,70 @@ def parse_data(
     if len(graph) == 0:
         raise InputError(f"{source}: the document contains no RDF triples; check that it is a {rdf_format} manifest")
 
+    converted = decimal_numbers(graph)
+    if converted:
+        logger.debug("read %d numbers in %s as xsd:decimal", converted, source)
+
     logger.debug("parsed %s as %s: %d triples", source, rdf_format, len(graph))
     return graph
+
+
+def decimal_numbers(graph: rdflib.Graph) -> int:
+    """Rewrite numeric literals as xsd:decimal where the vocabulary expects a decimal; return how many.
+
+    A literal is rewritten when its datatype is one of :data:`NUMERIC_DATATYPES`,
+    its value is valid and finite, and its predicate has ``rdfs:range xsd:decimal``
+    in the vocabulary, or it is the ``mpli:value`` of a minimum, maximum or price
+    requirement. The value is kept exactly. NaN, INF and ill-typed literals stay
+    as they are, so SHACL validation reports them.
+    """
+    decimal_properties, value_classes = _decimal_targets()
+    replacements = []
+    for prop in decimal_properties:
+        replacements.extend(
+            (subject, prop, obj) for subject, obj in graph.subject_objects(prop) if _as_decimal(obj) is not None
+        )
+    for subject, obj in graph.subject_objects(MPLI.value):
+        if _as_decimal(obj) is not None and any((subject, RDF.type, cls) in graph for cls in value_classes):
+            replacements.append((subject, MPLI.value, obj))
+
+    for subject, prop, obj in replacements:
+        graph.remove((subject, prop, obj))
+        graph.add((subject, prop, _as_decimal(obj)))
+    return len(replacements)
+
+
+@lru_cache(maxsize=1)
+def _decimal_targets() -> tuple[frozenset[rdflib.URIRef], frozenset[rdflib.URIRef]]:
+    """Return the vocabulary's decimal-valued properties and the requirement classes whose mpli:value is a number."""
+    from mpli_graph.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    properties = frozenset(prop for prop in vocabulary.subjects(RDFS.range, XSD.decimal) if isinstance(prop, rdflib.URIRef))
+    classes = {
+        cls
+        for root in NUMERIC_VALUE_CLASSES
+        for cls in vocabulary.transitive_subjects(RDFS.subClassOf, root)
+        if isinstance(cls, rdflib.URIRef)
+    }
+    return properties, frozenset(classes)
+
+
+def _as_decimal(term: rdflib.term.Node) -> rdflib.Literal | None:
+    """Return ``term`` as an xsd:decimal literal when it is a valid, finite number of a numeric datatype."""
+    if not isinstance(term, rdflib.Literal) or term.datatype not in NUMERIC_DATATYPES or term.ill_typed:
+        return None
+    try:
+        number = Decimal(str(term).strip())
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+
+    lexical = format(number.normalize(), "f")
+    if "." not in lexical:
+        lexical += ".0"
+    return rdflib.Literal(lexical, datatype=XSD.decimal)
 
 
 def _decode(data: bytes | str, source: str, max_bytes: int) -> str:
@@ -288,6 +363,7 @@ def supported_media_types() -> Iterable[str]:
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "FORMATS",
+    "decimal_numbers",
     "format_for_media_type",
     "format_for_path",
     "parse_data",

@@ -214,7 +214,7 @@ def test_resolve_top_and_json_ld(marketplace: RunningGateway) -> None:
         ),
         (
             "",
-            CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4"),
+            CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value -4.0"),
             "text/turtle",
             422,
             "NotConformingError",
@@ -232,7 +232,7 @@ def test_resolve_rejects_bad_input(
 
 
 def test_resolve_not_conforming_carries_report(marketplace: RunningGateway) -> None:
-    broken = CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4")
+    broken = CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value -4.0")
     reply = http("POST", f"{marketplace.url}/resolve", broken, {"Content-Type": "text/turtle"})
     report = json.loads(reply.body)["report"]
     assert report["conforms"] is False
@@ -246,7 +246,7 @@ def test_validate_returns_report(marketplace: RunningGateway) -> None:
     assert good.status == 200
     assert json.loads(good.body)["conforms"] is True
 
-    broken = CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value 4")
+    broken = CONSUMER_MANIFEST.replace("mpli:value 4.0", "mpli:value -4.0")
     bad = http("POST", f"{marketplace.url}/validate", broken, {"Content-Type": "text/turtle"})
     assert bad.status == 200
     report = json.loads(bad.body)
