@@ -29,7 +29,7 @@ from mpli_graph.gateway.credentials import install_credentials
 from mpli_graph.gateway.documents import check_manifest
 from mpli_graph.gateway.errors import register_error_handlers
 from mpli_graph.gateway.federation import install_federation
-from mpli_graph.gateway.limits import QueryRunner
+from mpli_graph.gateway.limits import DOCUMENTS_BUSY, QUERIES_BUSY, QueryRunner
 from mpli_graph.gateway.request_log import install_request_hooks
 from mpli_graph.gateway.state import EXTENSION_KEY, GatewayState
 from mpli_graph.manifest import format_for_path
@@ -140,7 +140,8 @@ def create_app(config: GatewayConfig, manifest_store: ManifestStore | None = Non
     app.extensions[EXTENSION_KEY] = GatewayState(
         config=config,
         backend=backend,
-        runner=QueryRunner(config.query_limits),
+        runner=QueryRunner(config.query_limits, QUERIES_BUSY),
+        document_runner=QueryRunner(config.document_limits, DOCUMENTS_BUSY),
         manifest_graph=manifest_graph,
         manifest_store=manifest_store,
     )

@@ -84,6 +84,15 @@ class GatewayConfig:
             max_concurrent_queries=self.max_concurrent_queries,
         )
 
+    @property
+    def document_limits(self) -> QueryLimits:
+        """Return the limits for resolution, validation and verification, with their own slots."""
+        return QueryLimits(
+            timeout=self.query_timeout,
+            max_result_bytes=self.max_result_bytes,
+            max_concurrent_queries=self.max_concurrent_documents,
+        )
+
     def with_overrides(self, **values: object) -> GatewayConfig:
         """Return a copy with every value that is not ``None`` set."""
         return replace(self, **{name: value for name, value in values.items() if value is not None})

@@ -260,5 +260,5 @@ def verify_credential_route() -> Response:
             logger.info("credential from %s failed check %r: %s", outcome.issuer, outcome.failed_check, outcome.reason)
         output.write((json.dumps(outcome.to_json(), indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
-    body = state.runner.run(work, "credential verification", "send a smaller credential")
+    body = state.document_runner.run(work, "credential verification", "send a smaller credential")
     return Response(body, status=200, content_type="application/json")

@@ -14,7 +14,10 @@ What is not: a worker whose query computes for a long time before it writes
 anything (a large ``ORDER BY`` or ``COUNT``) keeps one CPU busy until
 pyoxigraph reaches its first write, after the client has had its 503. Such
 abandoned workers still count towards ``max_concurrent_queries``, so they
-cannot pile up beyond that number.
+cannot pile up beyond that number, but while they run they keep their slots
+and later queries get 503. The gateway therefore gives SPARQL queries and
+document work (``/resolve``, ``/validate``, credential verification) separate
+runners, so that slow queries cannot lock out resolution.
 """
 
 from __future__ import annotations
@@ -74,11 +77,27 @@ class BoundedOutput:
         return b"".join(self.chunks)
 
 
-class QueryRunner:
-    """Run query work in worker threads with a deadline, a size limit and a concurrency limit."""
+QUERIES_BUSY = (
+    "{slots} queries are already running on this server, and some of them may be earlier "
+    "queries still computing past their time limit, which cannot be stopped once started; "
+    "retry in a few seconds"
+)
+DOCUMENTS_BUSY = (
+    "{slots} resolutions, validations or verifications are already running on this server; "
+    "retry in a few seconds"
+)
 
-    def __init__(self, limits: QueryLimits) -> None:
+
+class QueryRunner:
+    """Run query work in worker threads with a deadline, a size limit and a concurrency limit.
+
+    Each runner has its own pool of ``max_concurrent_queries`` slots. ``busy_message``
+    is the error text when every slot is taken; ``{slots}`` stands for the pool size.
+    """
+
+    def __init__(self, limits: QueryLimits, busy_message: str = QUERIES_BUSY) -> None:
         self.limits = limits
+        self.busy_message = busy_message
         self._slots = threading.BoundedSemaphore(limits.max_concurrent_queries)
 
     def run(
@@ -96,8 +115,7 @@ class QueryRunner:
         """
         if not self._slots.acquire(timeout=min(1.0, self.limits.timeout)):
             raise LimitExceededError(
-                f"{self.limits.max_concurrent_queries} queries are already running on this server; "
-                "retry in a few seconds"
+                self.busy_message.format(slots=self.limits.max_concurrent_queries)
             )
 
         deadline = time.monotonic() + self.limits.timeout
@@ -127,6 +145,8 @@ class QueryRunner:
         worker.join(self.limits.timeout)
 
         if worker.is_alive():
+            # NOTE: the worker is abandoned, not stopped: pyoxigraph cannot cancel a
+            # running query, so it keeps a CPU and its slot until its next write or its end.
             output.abandoned.set()
             raise LimitExceededError(
                 f"the {description} ran longer than the time limit of {self.limits.timeout:g} s; "

@@ -6,9 +6,10 @@ report when it does not conform). It returns the JSON that
 ``mpli resolve --format json`` prints for the same manifest and store. With
 ``?live=true`` it resolves against the live endpoints of the marketplace's
 federation members instead, and adds ``sources`` (one report per member).
-``POST /validate`` returns the SHACL report of any manifest. Both run in the
-query worker threads, under the same time and concurrency limits as SPARQL
-queries. ``GET /providers`` and ``GET /offerings`` list what the loaded
+``POST /validate`` returns the SHACL report of any manifest. Both run in worker
+threads under the same time limit as SPARQL queries, in a pool of slots of
+their own (``max_concurrent_documents``), so that queries still running past
+their time limit cannot lock them out. ``GET /providers`` and ``GET /offerings`` list what the loaded
 manifests describe, and ``GET /offerings/{id}`` shows one offering with all its
 properties. The OpenAPI 3.1 document at ``/openapi.json`` describes every
 operation.
@@ -105,7 +106,7 @@ def resolve_consumer() -> Response:
             body = resolve(state.manifest_store, consumer, top=top).to_json()
         output.write(json_bytes(body))
 
-    body = state.runner.run(work, "resolution", "send ?top=N to keep only the best N offerings")
+    body = state.document_runner.run(work, "resolution", "send ?top=N to keep only the best N offerings")
     return Response(body, status=200, content_type="application/json")
 
 
@@ -119,7 +120,7 @@ def validate_manifest() -> Response:
         graph = parse_data(data, rdf_format, "request body")
         output.write(json_bytes(validation_report(graph).to_json()))
 
-    body = state.runner.run(work, "validation", "send a smaller manifest")
+    body = state.document_runner.run(work, "validation", "send a smaller manifest")
     return Response(body, status=200, content_type="application/json")
 
 

@@ -1,4 +1,9 @@
-"""The shared objects of one gateway app: its configuration, store backend and query runner."""
+"""The shared objects of one gateway app: its configuration, store backend and runners.
+
+``runner`` runs SPARQL queries; ``document_runner`` runs resolution, validation
+and credential verification in a separate pool of worker slots, so that queries
+still running past their time limit cannot lock those routes out.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ class GatewayState:
     config: GatewayConfig
     backend: GraphBackend
     runner: QueryRunner
+    document_runner: QueryRunner
     manifest_graph: str | None = None
     manifest_store: Any = None
     representation_cache: dict[tuple[str, str, str], tuple[bytes, str]] = field(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask import Flask
@@ -10,7 +11,9 @@ from flask import Flask
 from mpli_graph.errors import InputError
 from mpli_graph.federation.blueprint import create_federation_blueprint
 from mpli_graph.federation.members import Federation, FederationMember
+from mpli_graph.gateway import GatewayConfig, create_app
 from mpli_graph.gateway.query_guard import nesting_depth, reject_deep_nesting
+from mpli_graph.gateway.state import EXTENSION_KEY
 from mpli_graph.store import METADATA_GRAPH, VOCABULARY_GRAPH
 from tests.gateway.conftest import (
     ADMIN_TOKEN,
@@ -87,3 +90,41 @@ def test_internal_graphs_cannot_be_written(marketplace: RunningGateway, graph: s
     assert "internal graph" in json.loads(reply.body)["message"]
     assert len(marketplace.state.backend.store) == before
     assert http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}).status == 200
+
+
+SLOW_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_slow_queries_do_not_lock_out_resolution() -> None:
+    config = GatewayConfig(
+        role="marketplace",
+        providers=(PROVIDER_MANIFEST,),
+        query_timeout=1.0,
+        max_concurrent_queries=2,
+    )
+    app = create_app(config)
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    turtle = {"Content-Type": "text/turtle"}
+    with serve(app) as url:
+        assert http("POST", url + "/resolve", CONSUMER_MANIFEST, turtle).status == 200
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            slow = list(pool.map(lambda _: http("POST", url + "/sparql", SLOW_COUNT, headers), range(2)))
+        assert [reply.status for reply in slow] == [503, 503]
+
+        busy = http("POST", url + "/sparql", "ASK { ?s ?p ?o }", headers)
+        resolved = http("POST", url + "/resolve", CONSUMER_MANIFEST, turtle)
+        validated = http("POST", url + "/validate", CONSUMER_MANIFEST, turtle)
+
+        assert busy.status == 503
+        assert "past their time limit" in json.loads(busy.body)["message"]
+        assert resolved.status == 200, resolved.text
+        assert json.loads(resolved.body)["results"]
+        assert validated.status == 200, validated.text
+
+        # Wait for the abandoned queries to end, so that they slow no later test.
+        slots = app.extensions[EXTENSION_KEY].runner._slots
+        freed = [slots.acquire(timeout=180) for _ in range(2)]
+        assert freed == [True, True]
+        for _ in freed:
+            slots.release()
