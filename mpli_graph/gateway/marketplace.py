@@ -21,7 +21,7 @@ import json
 
 from flask import Blueprint, Response, request
 
-from mpli_graph.errors import InputError, UnsupportedFormatError
+from mpli_graph.errors import InputError, NotAcceptableError, UnsupportedFormatError
 from mpli_graph.federation.blueprint import live_resolution_json
 from mpli_graph.gateway.documents import (
     check_manifest,
@@ -38,6 +38,7 @@ from mpli_graph.resolution import resolve
 blueprint = Blueprint("marketplace", __name__)
 
 CONSUMER_FORMATS = ("turtle", "json-ld")
+JSON_MEDIA_TYPE = "application/json"
 
 
 def json_bytes(body: object) -> bytes:
@@ -48,6 +49,17 @@ def json_bytes(body: object) -> bytes:
 def json_response(body: object, status: int = 200) -> Response:
     """Return ``body`` as a JSON response, formatted by :func:`json_bytes`."""
     return Response(json_bytes(body), status=status, content_type="application/json")
+
+
+def require_json_accepted() -> None:
+    """Raise :class:`NotAcceptableError` when the ``Accept`` header excludes JSON."""
+    if "Accept" not in request.headers:
+        return
+    if request.accept_mimetypes.best_match([JSON_MEDIA_TYPE]) is None:
+        raise NotAcceptableError(
+            f"this operation answers only in {JSON_MEDIA_TYPE}, which Accept "
+            f"{request.headers.get('Accept')!r} excludes; accept {JSON_MEDIA_TYPE} or */*"
+        )
 
 
 def _integer_parameter(name: str, default: int, minimum: int, maximum: int | None = None) -> int:
@@ -83,6 +95,7 @@ def _top_parameter() -> int | None:
 @blueprint.route("/resolve", methods=["POST"])
 def resolve_consumer() -> Response:
     """Rank every loaded offering against the consumer manifest in the request body."""
+    require_json_accepted()
     state = gateway_state()
     data, rdf_format = request_format(state.config.max_body_bytes)
     if rdf_format not in CONSUMER_FORMATS:
@@ -113,6 +126,7 @@ def resolve_consumer() -> Response:
 @blueprint.route("/validate", methods=["POST"])
 def validate_manifest() -> Response:
     """Validate the manifest in the request body and return the SHACL report as JSON."""
+    require_json_accepted()
     state = gateway_state()
     data, rdf_format = request_format(state.config.max_body_bytes)
 

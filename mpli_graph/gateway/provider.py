@@ -11,6 +11,7 @@ cached per manifest version and syntax.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
@@ -69,10 +70,22 @@ def serve_graph_document(state: GatewayState, graph: str) -> Response:
     response.last_modified = state.backend.modified(graph)
     response.headers["Vary"] = "Accept"
     response.headers["Cache-Control"] = "no-cache"
-    response = response.make_conditional(request)
+    response = response.make_conditional(_conditional_environ())
     # werkzeug's make_conditional sets Date itself; the HTTP server adds its own as well.
     del response.headers["Date"]
     return response
+
+
+def _conditional_environ() -> dict:
+    """Return the request's WSGI environ, without an ``If-Modified-Since`` date in the future.
+
+    RFC 9110 (section 13.1.3) says a recipient must ignore an ``If-Modified-Since``
+    date later than its own clock, which werkzeug's ``make_conditional`` does not.
+    """
+    since = request.if_modified_since
+    if since is None or since <= datetime.now(timezone.utc):
+        return request.environ
+    return {name: value for name, value in request.environ.items() if name != "HTTP_IF_MODIFIED_SINCE"}
 
 
 @blueprint.route(MANIFEST_PATH, methods=["GET"])

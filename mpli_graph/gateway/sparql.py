@@ -99,6 +99,11 @@ def read_protocol_request() -> ProtocolRequest:
             request.args.getlist("output"), "output"
         )
         return parsed
+    elif request.method == "POST" and not media_type and not request.get_data(cache=True):
+        raise InputError(
+            f"the request has no query; POST it as {QUERY_MEDIA_TYPE} or as an "
+            f"{FORM_MEDIA_TYPE} form with a query field"
+        )
     elif request.method == "POST":
         raise UnsupportedFormatError(
             f"a SPARQL query cannot be sent as {media_type or 'a body without Content-Type'}; "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -20,9 +22,9 @@ from tests.gateway.conftest import (
     CONSUMER_MANIFEST,
     PROVIDER_MANIFEST,
     RunningGateway,
-    http,
     serve,
 )
+from tests.gateway.conftest import http as send
 
 DEEP = 20000
 DEEP_QUERY = "ASK { FILTER(" + "(" * DEEP + "1" + ")" * DEEP + ") }"
@@ -45,7 +47,7 @@ def test_deeply_nested_query_rejected_and_server_stays_up(
     path: str, request: pytest.FixtureRequest
 ) -> None:
     gateway: RunningGateway = request.getfixturevalue(path)
-    reply = http(
+    reply = send(
         "POST",
         gateway.url + "/sparql",
         DEEP_QUERY,
@@ -55,7 +57,7 @@ def test_deeply_nested_query_rejected_and_server_stays_up(
     assert f"{DEEP + 2} levels deep" in reply.text
     assert "limit of 200" in reply.text
 
-    after = http(
+    after = send(
         "POST",
         gateway.url + "/sparql",
         "ASK { ?s ?p ?o }",
@@ -70,7 +72,7 @@ def test_federation_blueprint_rejects_deep_nesting() -> None:
     app = Flask(__name__)
     app.register_blueprint(create_federation_blueprint(federation, max_query_nesting=50))
     with serve(app) as url:
-        reply = http("POST", url + "/federation/sparql", DEEP_QUERY, {"Content-Type": "application/sparql-query"})
+        reply = send("POST", url + "/federation/sparql", DEEP_QUERY, {"Content-Type": "application/sparql-query"})
         assert reply.status == 400
         assert "limit of 50" in json.loads(reply.body)["message"]
 
@@ -80,7 +82,7 @@ def test_federation_blueprint_rejects_deep_nesting() -> None:
 def test_internal_graphs_cannot_be_written(marketplace: RunningGateway, graph: str, method: str) -> None:
     body = None if method == "DELETE" else PROVIDER_MANIFEST.read_text(encoding="utf-8")
     before = len(marketplace.state.backend.store)
-    reply = http(
+    reply = send(
         method,
         f"{marketplace.url}/rdf-graphs?graph={graph}",
         body,
@@ -89,7 +91,7 @@ def test_internal_graphs_cannot_be_written(marketplace: RunningGateway, graph: s
     assert reply.status == 403
     assert "internal graph" in json.loads(reply.body)["message"]
     assert len(marketplace.state.backend.store) == before
-    assert http("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}).status == 200
+    assert send("POST", f"{marketplace.url}/resolve", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"}).status == 200
 
 
 SLOW_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -106,15 +108,15 @@ def test_slow_queries_do_not_lock_out_resolution() -> None:
     headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
     turtle = {"Content-Type": "text/turtle"}
     with serve(app) as url:
-        assert http("POST", url + "/resolve", CONSUMER_MANIFEST, turtle).status == 200
+        assert send("POST", url + "/resolve", CONSUMER_MANIFEST, turtle).status == 200
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            slow = list(pool.map(lambda _: http("POST", url + "/sparql", SLOW_COUNT, headers), range(2)))
+            slow = list(pool.map(lambda _: send("POST", url + "/sparql", SLOW_COUNT, headers), range(2)))
         assert [reply.status for reply in slow] == [503, 503]
 
-        busy = http("POST", url + "/sparql", "ASK { ?s ?p ?o }", headers)
-        resolved = http("POST", url + "/resolve", CONSUMER_MANIFEST, turtle)
-        validated = http("POST", url + "/validate", CONSUMER_MANIFEST, turtle)
+        busy = send("POST", url + "/sparql", "ASK { ?s ?p ?o }", headers)
+        resolved = send("POST", url + "/resolve", CONSUMER_MANIFEST, turtle)
+        validated = send("POST", url + "/validate", CONSUMER_MANIFEST, turtle)
 
         assert busy.status == 503
         assert "past their time limit" in json.loads(busy.body)["message"]
@@ -128,3 +130,50 @@ def test_slow_queries_do_not_lock_out_resolution() -> None:
         assert freed == [True, True]
         for _ in freed:
             slots.release()
+
+
+def test_if_modified_since_in_the_future_is_ignored(provider: RunningGateway) -> None:
+    url = provider.url + "/.well-known/mpli"
+    last_modified = send("GET", url, headers={"Accept": "text/turtle"}).headers["Last-Modified"]
+    assert send("GET", url, headers={"Accept": "text/turtle", "If-Modified-Since": last_modified}).status == 304
+
+    future = "Tue, 01 Jan 2999 00:00:00 GMT"
+    reply = send("GET", url, headers={"Accept": "text/turtle", "If-Modified-Since": future})
+    assert reply.status == 200
+    assert reply.body
+
+
+def test_empty_post_without_content_type_says_no_query(provider: RunningGateway) -> None:
+    # http.client, because urllib adds a form Content-Type to every POST.
+    address = urllib.parse.urlsplit(provider.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        connection.request("POST", "/sparql", body=b"", headers={"Content-Length": "0"})
+        reply = connection.getresponse()
+        status, body = reply.status, reply.read()
+    finally:
+        connection.close()
+    assert status == 400
+    assert "has no query" in json.loads(body)["message"]
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle", "text/html, text/turtle;q=0.5"])
+def test_resolve_rejects_accept_without_json(marketplace: RunningGateway, accept: str) -> None:
+    reply = send(
+        "POST",
+        marketplace.url + "/resolve",
+        CONSUMER_MANIFEST,
+        {"Content-Type": "text/turtle", "Accept": accept},
+    )
+    assert reply.status == 406
+    assert "application/json" in json.loads(reply.body)["message"]
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "text/html, application/*;q=0.1"])
+def test_resolve_answers_when_json_accepted(marketplace: RunningGateway, accept: str | None) -> None:
+    headers = {"Content-Type": "text/turtle"}
+    if accept is not None:
+        headers["Accept"] = accept
+    reply = send("POST", marketplace.url + "/resolve", CONSUMER_MANIFEST, headers)
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("application/json")
