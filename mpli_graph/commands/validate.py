@@ -3,6 +3,12 @@
 Exit codes: 0 when every file conforms, 1 when at least one does not conform,
 2 when a file cannot be read or parsed, or the arguments are invalid. Every
 file is checked even after an error, and the highest code wins.
+
+A document without an ``mpli:ProviderManifest`` or ``mpli:ConsumerManifest``
+node does not conform either: the shapes target those nodes, so an empty or
+unrelated document would otherwise pass with no results. The library function
+:func:`mpli_graph.manifest.validate.validate` leaves this check out, because it
+also validates small focused graphs.
 """
 
 from __future__ import annotations
@@ -14,9 +20,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import rdflib
+from rdflib.namespace import RDF, SH
+
 from mpli_graph.errors import MpliError, NotConformingError
 from mpli_graph.manifest.parse import parse_file, resolve_format
-from mpli_graph.manifest.report import ValidationReport
+from mpli_graph.manifest.report import ValidationReport, ValidationResult
 from mpli_graph.manifest.validate import load_ontology_graph, load_shapes_graph, validate
 
 logger = logging.getLogger(__name__)
@@ -24,6 +33,38 @@ logger = logging.getLogger(__name__)
 EXIT_CONFORMS = 0
 EXIT_NOT_CONFORMING = NotConformingError.exit_code
 EXIT_INPUT_ERROR = MpliError.exit_code
+
+MPLI = rdflib.Namespace("https://w3id.org/mpli#")
+MANIFEST_CLASSES = (MPLI.ProviderManifest, MPLI.ConsumerManifest)
+NO_MANIFEST_NODE = (
+    "the document has no mpli:ProviderManifest or mpli:ConsumerManifest node, so the shapes "
+    "checked nothing; type the manifest node with one of these classes"
+)
+
+
+def has_manifest_node(graph: rdflib.Graph, classes: tuple[rdflib.URIRef, ...] = MANIFEST_CLASSES) -> bool:
+    """Tell whether ``graph`` has a node typed with one of ``classes``."""
+    return any((None, RDF.type, manifest_class) in graph for manifest_class in classes)
+
+
+def missing_manifest_result(message: str = NO_MANIFEST_NODE) -> ValidationResult:
+    """Return a violation saying that the document has no manifest node."""
+    return ValidationResult(
+        focus_node=None,
+        path=RDF.type,
+        value=None,
+        message=message,
+        severity=SH.Violation,
+        source_shape=None,
+        constraint=None,
+    )
+
+
+def with_manifest_node_check(graph: rdflib.Graph, report: ValidationReport) -> ValidationReport:
+    """Return ``report``, plus a violation when ``graph`` has no provider or consumer manifest node."""
+    if has_manifest_node(graph):
+        return report
+    return ValidationReport([*report.results, missing_manifest_result()])
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -85,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             graph = parse_file(path, input_format)
             report = validate(graph, shape_paths=shape_paths, ontology_paths=ontology_paths)
+            report = with_manifest_node_check(graph, report)
         except MpliError as error:
             outcomes.append({"file": str(path), "error": error.to_json()})
             exit_code = max(exit_code, error.exit_code)

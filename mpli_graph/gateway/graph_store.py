@@ -24,10 +24,12 @@ import logging
 from flask import Blueprint, Response, request
 from pyoxigraph import RdfFormat, serialize
 
+from mpli_graph.commands.validate import MPLI, has_manifest_node
 from mpli_graph.errors import (
     AuthenticationError,
     ForbiddenError,
     InputError,
+    NotConformingError,
     NotFoundError,
 )
 from mpli_graph.gateway.backend import HIDDEN_GRAPHS
@@ -139,6 +141,12 @@ def write_graph() -> Response:
         data, rdf_format = current + b"\n" + added, "n-triples"
 
     checked = check_manifest(data, rdf_format, graph, validate=True)
+    if not has_manifest_node(checked.graph, (MPLI.ProviderManifest,)):
+        raise NotConformingError(
+            f"{graph}: the document has no mpli:ProviderManifest node; nothing was changed. "
+            "A manifest graph holds one provider manifest: type its manifest node "
+            "mpli:ProviderManifest."
+        )
     state.backend.replace_graph(graph, checked.n_triples, RdfFormat.N_TRIPLES, checked.summary)
     logger.info("admin %s replaced graph <%s>", request.method, graph)
     return Response(status=204 if existed else 201)

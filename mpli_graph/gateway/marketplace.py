@@ -6,7 +6,8 @@ report when it does not conform). It returns the JSON that
 ``mpli resolve --format json`` prints for the same manifest and store. With
 ``?live=true`` it resolves against the live endpoints of the marketplace's
 federation members instead, and adds ``sources`` (one report per member).
-``POST /validate`` returns the SHACL report of any manifest. Both run in worker
+``POST /validate`` returns the SHACL report of any manifest; a document with
+no provider or consumer manifest node does not conform. Both run in worker
 threads under the same time limit as SPARQL queries, in a pool of slots of
 their own (``max_concurrent_documents``), so that queries still running past
 their time limit cannot lock them out. ``GET /providers`` and ``GET /offerings`` list what the loaded
@@ -21,6 +22,7 @@ import json
 
 from flask import Blueprint, Response, request
 
+from mpli_graph.commands.validate import with_manifest_node_check
 from mpli_graph.errors import InputError, NotAcceptableError, UnsupportedFormatError
 from mpli_graph.federation.blueprint import live_resolution_json
 from mpli_graph.gateway.documents import (
@@ -132,7 +134,8 @@ def validate_manifest() -> Response:
 
     def work(output: BoundedOutput) -> None:
         graph = parse_data(data, rdf_format, "request body")
-        output.write(json_bytes(validation_report(graph).to_json()))
+        report = with_manifest_node_check(graph, validation_report(graph))
+        output.write(json_bytes(report.to_json()))
 
     body = state.document_runner.run(work, "validation", "send a smaller manifest")
     return Response(body, status=200, content_type="application/json")

@@ -177,3 +177,34 @@ def test_resolve_answers_when_json_accepted(marketplace: RunningGateway, accept:
     reply = send("POST", marketplace.url + "/resolve", CONSUMER_MANIFEST, headers)
     assert reply.status == 200
     assert reply.headers["Content-Type"].startswith("application/json")
+
+
+NO_MANIFEST = """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://example.org/thing> rdfs:label "An example resource, not a manifest" .
+"""
+
+
+def test_provider_rejects_document_without_provider_manifest(fresh_provider: RunningGateway) -> None:
+    before = send("GET", fresh_provider.url + "/.well-known/mpli", headers={"Accept": "text/turtle"}).body
+    reply = send(
+        "PUT",
+        fresh_provider.url + "/rdf-graphs?default",
+        NO_MANIFEST,
+        {"Content-Type": "text/turtle", "Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert reply.status == 422, reply.text
+    assert "the document has no mpli:ProviderManifest node" in json.loads(reply.body)["message"]
+    after = send("GET", fresh_provider.url + "/.well-known/mpli", headers={"Accept": "text/turtle"}).body
+    assert after == before
+
+
+def test_validate_endpoint_reports_document_without_manifest(marketplace: RunningGateway) -> None:
+    reply = send("POST", marketplace.url + "/validate", NO_MANIFEST, {"Content-Type": "text/turtle"})
+    assert reply.status == 200
+    report = json.loads(reply.body)
+    assert report["conforms"] is False
+    assert any("no mpli:ProviderManifest" in result["message"] for result in report["results"])
+
+    consumer = send("POST", marketplace.url + "/validate", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
+    assert json.loads(consumer.body)["conforms"] is True
