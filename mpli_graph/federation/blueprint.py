@@ -132,7 +132,7 @@ def read_query(max_body_bytes: int) -> str:
 
 
 def check_nesting(query: str, limit: int) -> None:
-    """Reject ``query`` when its brackets nest deeper than ``limit``, before any parser sees it."""
+    """Reject ``query`` when its brackets nest deeper than ``limit``, before any parser reads it."""
     # Imported here: the gateway package imports this module while it loads.
     from mpli_graph.gateway.query_guard import reject_deep_nesting
 

@@ -59,7 +59,7 @@ def require_json_accepted() -> None:
         return
     if request.accept_mimetypes.best_match([JSON_MEDIA_TYPE]) is None:
         raise NotAcceptableError(
-            f"this operation answers only in {JSON_MEDIA_TYPE}, which Accept "
+            f"this operation responds only in {JSON_MEDIA_TYPE}, which Accept "
             f"{request.headers.get('Accept')!r} excludes; accept {JSON_MEDIA_TYPE} or */*"
         )
 

@@ -79,8 +79,9 @@ def serve_graph_document(state: GatewayState, graph: str) -> Response:
 def _conditional_environ() -> dict:
     """Return the request's WSGI environ, without an ``If-Modified-Since`` date in the future.
 
-    RFC 9110 (section 13.1.3) says a recipient must ignore an ``If-Modified-Since``
-    date later than its own clock, which werkzeug's ``make_conditional`` does not.
+    RFC 2616 (section 14.25) calls a date later than the server's clock invalid, so
+    the request is answered as a plain GET. werkzeug's ``make_conditional`` would
+    compare that date as it is and send 304.
     """
     since = request.if_modified_since
     if since is None or since <= datetime.now(timezone.utc):

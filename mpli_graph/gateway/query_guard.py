@@ -12,10 +12,10 @@ language tags. Where it is unsure, it errs towards seeing more keywords, never
 fewer. SPARQL lets ``\\uXXXX`` escapes stand anywhere in a query, so the check
 also runs on the text with those escapes decoded.
 
-pyoxigraph's query parser recurses once per nested bracket and overflows the
-stack of the server process on deeply nested text, so the guard also rejects a
-query whose ``(``, ``{`` or ``[`` nesting is deeper than a limit before the
-parser sees it.
+pyoxigraph 0.5's query parser overflows the stack of the server process on
+deeply nested text (a segmentation fault with 20000 nested parentheses), so the
+guard also rejects a query whose ``(``, ``{`` or ``[`` nesting is deeper than a
+limit before the parser reads it.
 """
 
 from __future__ import annotations
