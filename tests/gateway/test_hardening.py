@@ -13,7 +13,7 @@ from flask import Flask
 from mpli_graph.errors import InputError
 from mpli_graph.federation.blueprint import create_federation_blueprint
 from mpli_graph.federation.members import Federation, FederationMember
-from mpli_graph.gateway import GatewayConfig, create_app
+from mpli_graph.gateway import GatewayConfig, config_from_environment, create_app
 from mpli_graph.gateway.query_guard import nesting_depth, reject_deep_nesting
 from mpli_graph.gateway.state import EXTENSION_KEY
 from mpli_graph.store import METADATA_GRAPH, VOCABULARY_GRAPH
@@ -208,3 +208,13 @@ def test_validate_endpoint_reports_document_without_manifest(marketplace: Runnin
 
     consumer = send("POST", marketplace.url + "/validate", CONSUMER_MANIFEST, {"Content-Type": "text/turtle"})
     assert json.loads(consumer.body)["conforms"] is True
+
+
+def test_new_limits_read_from_environment() -> None:
+    config = config_from_environment(
+        "marketplace", {"MPLI_MAX_QUERY_NESTING": "50", "MPLI_MAX_CONCURRENT_DOCUMENTS": "3"}
+    )
+    assert config.max_query_nesting == 50
+    assert config.document_limits.max_concurrent_queries == 3
+    with pytest.raises(InputError, match="max_query_nesting must be positive"):
+        GatewayConfig(max_query_nesting=0)
