@@ -57,7 +57,7 @@ def jsonld_consumer(value: object) -> str:
 
 @pytest.fixture
 def providers(tmp_path: Path) -> Path:
-    """Write made-up providers whose quantities and prices are integers, as a hand-written manifest might state them."""
+    """Write made-up providers whose vCPU and memory figures are integers, as a hand-written manifest might state them."""
     folder = tmp_path / "providers"
     folder.mkdir()
     (folder / "alpha.ttl").write_text(
@@ -133,7 +133,7 @@ def test_jsonld_nan_stays_a_violation() -> None:
     assert not validate(graph).conforms
 
 
-def test_integer_and_double_consumers_resolve_like_the_decimal_one(tmp_path: Path, providers: Path, capsys) -> None:
+def test_integer_and_double_bounds_resolve_alike(tmp_path: Path, providers: Path, capsys) -> None:
     decimal_file = tmp_path / "decimal.ttl"
     decimal_file.write_text(CONSUMER.replace("VCPU", "4.0"), encoding="utf-8")
     code, expected = resolve_json(capsys, decimal_file, providers)
@@ -150,7 +150,7 @@ def test_integer_and_double_consumers_resolve_like_the_decimal_one(tmp_path: Pat
         assert document["results"] == expected["results"], name
 
 
-def test_fractional_jsonld_bound_resolves_like_its_decimal_form(tmp_path: Path, providers: Path, capsys) -> None:
+def test_fractional_jsonld_bound_resolves_alike(tmp_path: Path, providers: Path, capsys) -> None:
     turtle = tmp_path / "decimal.ttl"
     turtle.write_text(CONSUMER.replace("VCPU", "2.5"), encoding="utf-8")
     jsonld = tmp_path / "double.jsonld"

@@ -80,9 +80,9 @@ ALIASES = {
 
 MPLI = rdflib.Namespace("https://w3id.org/mpli#")
 
-# Numbers in these datatypes are read as xsd:decimal where the vocabulary expects one:
-# Turtle reads 4 as an xsd:integer, and JSON-LD turns every JSON number into an
-# xsd:integer or an xsd:double, because JSON has no way to keep a decimal point.
+# Numbers in these datatypes are read as xsd:decimal where the vocabulary expects one.
+# Turtle reads 4 as an xsd:integer. JSON-LD turns every JSON number into an xsd:integer
+# or an xsd:double, because JSON cannot keep a decimal point.
 NUMERIC_DATATYPES = frozenset({XSD.integer, XSD.int, XSD.long, XSD.double, XSD.float})
 
 # mpli:value has no rdfs:range, because a capability requirement's value may be an
