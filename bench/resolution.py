@@ -86,11 +86,16 @@ def synthetic_provider(index: int, offerings: int, rows: list[dict], countries: 
         claim = f"<{base}/claim/{claim_index}>"
         lines += [
             f"{provider} <{MPLI}certification> {claim} .",
+            f"{claim} <{RDF_TYPE}> <{MPLI}Certification> .",
             f"{claim} <{MPLI}scheme> <{MCERT}{scheme}> .",
             f"{claim} <{MPLI}claimStatus> <{MSTATUS}{rng.choice(STATUSES)}> .",
         ]
     if rng.random() < 0.7:
-        lines += [f"{provider} <{MPLI}delivery> <{base}/delivery> .", f"<{base}/delivery> <{MPLI}deliveryTool> <{MTOOL}opentofu> ."]
+        lines += [
+            f"{provider} <{MPLI}delivery> <{base}/delivery> .",
+            f"<{base}/delivery> <{RDF_TYPE}> <{MPLI}TerraformDelivery> .",
+            f"<{base}/delivery> <{MPLI}deliveryTool> <{MTOOL}opentofu> .",
+        ]
 
     for offering_index in range(offerings):
         row = rng.choice(rows)

@@ -91,7 +91,7 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token-file",
         type=Path,
-        help="file holding the admin bearer token for Graph Store writes (env MPLI_ADMIN_TOKEN)",
+        help="file containing the admin bearer token for Graph Store writes (takes precedence over env MPLI_ADMIN_TOKEN, which contains the token itself)",
     )
     parser.add_argument(
         "--query-timeout",
