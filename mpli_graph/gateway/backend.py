@@ -20,6 +20,7 @@ from typing import TypeVar
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, parse
 
 from mpli_graph.errors import NotFoundError
+from mpli_graph.gateway.query_guard import tokenize
 from mpli_graph.store import (
     METADATA_GRAPH,
     VOCABULARY_GRAPH,
@@ -157,8 +158,14 @@ class GraphBackend:
         Without ``default_graph``, the default graph is the union of the manifest
         graphs when ``union_default_graph`` is set, else the store's own default graph.
         Without ``named_graphs``, every manifest graph and the metadata and vocabulary
-        graphs can be named in GRAPH. pyoxigraph raises ``SyntaxError`` for a bad query.
+        graphs can be named in GRAPH. A query with FROM or FROM NAMED and neither
+        parameter uses its own dataset. pyoxigraph raises ``SyntaxError`` for a bad query.
         """
+        if not default_graph and not named_graphs and declares_dataset(text):
+            # The query's own FROM and FROM NAMED clauses define its dataset, because
+            # no protocol dataset parameter overrides them.
+            return self.store.query(text)
+
         manifest_graphs = self.graph_names()
         if default_graph:
             default_nodes = [NamedNode(iri) for iri in default_graph]
@@ -173,3 +180,8 @@ class GraphBackend:
             named_nodes = [NamedNode(iri) for iri in manifest_graphs + list(HIDDEN_GRAPHS)]
 
         return self.store.query(text, default_graph=default_nodes, named_graphs=named_nodes)
+
+
+def declares_dataset(text: str) -> bool:
+    """Tell whether a query has its own ``FROM`` or ``FROM NAMED`` clause."""
+    return any(token.kind == "word" and token.text.upper() == "FROM" for token in tokenize(text))

@@ -358,3 +358,32 @@ def test_requests_and_errors_logged_with_id(
     assert len(rejected) == 1
     assert rejected[0].levelno == logging.WARNING
     assert "QuerySyntaxError" in rejected[0].getMessage()
+
+
+def test_from_clause_defines_dataset(provider: RunningGateway) -> None:
+    graph = provider.state.manifest_graph
+    missing = "SELECT (COUNT(*) AS ?n) FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }"
+    reply = get_query(provider, missing, "application/sparql-results+json")
+    assert reply.status == 200
+    assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "0"
+
+    present = f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}"
+    reply = get_query(provider, present, "application/sparql-results+json")
+    assert int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) == manifest_triple_count(provider)
+
+
+def test_from_named_clause_limits_graphs(provider: RunningGateway) -> None:
+    query = (
+        "SELECT (COUNT(*) AS ?n) FROM NAMED <https://example.org/no-such-graph> "
+        "WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    reply = get_query(provider, query, "application/sparql-results+json")
+    assert reply.status == 200
+    assert json.loads(reply.body)["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_protocol_parameter_overrides_from(provider: RunningGateway) -> None:
+    graph = provider.state.manifest_graph
+    query = "SELECT (COUNT(*) AS ?n) FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }"
+    reply = get_query(provider, query, "application/sparql-results+json", **{"default-graph-uri": graph})
+    assert int(json.loads(reply.body)["results"]["bindings"][0]["n"]["value"]) == manifest_triple_count(provider)
