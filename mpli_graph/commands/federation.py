@@ -177,7 +177,7 @@ def run_demo(args: argparse.Namespace) -> int:
         elapsed = time.monotonic() - started
         body = response.json()
         if response.status_code != 200:
-            print(f"error: the marketplace answered {response.status_code}: {body.get('message')}", file=sys.stderr)
+            print(f"error: the marketplace returned HTTP {response.status_code}: {body.get('message')}", file=sys.stderr)
             return 2
 
         print_ranking(body, elapsed)

@@ -6,7 +6,7 @@ Routes, under the prefix given (``/federation`` by default):
   federation members. Any other SERVICE IRI is rejected with 403 before a
   request is sent. Results by content negotiation (SPARQL JSON, XML, CSV, TSV,
   or RDF for CONSTRUCT and DESCRIBE). The ``MPLI-Federation-Sources`` header
-  holds the sources' reports as JSON.
+  contains the sources' reports as JSON.
 - ``POST /resolve``: a consumer manifest (Turtle, N-Triples or JSON-LD, by
   Content-Type) resolved against the members' live endpoints; returns the
   resolver's JSON plus ``sources``. ``?top=N`` keeps the best N.

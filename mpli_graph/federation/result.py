@@ -72,7 +72,7 @@ class FederatedResult:
 
     @property
     def complete(self) -> bool:
-        """True when every member asked answered."""
+        """True when every member that was sent a request returned a result."""
         return all(source.status == STATUS_OK for source in self.sources)
 
     @property
@@ -95,7 +95,7 @@ class FederatedResult:
 
     @property
     def boolean(self) -> bool:
-        """The ASK answer."""
+        """The boolean result of an ASK query."""
         return bool(ox.parse_query_results(self.payload, ox.QueryResultsFormat.JSON))
 
     def triples(self) -> list[ox.Triple]:
@@ -107,7 +107,7 @@ class FederatedResult:
         return [source.to_json() for source in self.sources]
 
     def serialize(self, media_type: str) -> bytes:
-        """Serialize the answer in a SPARQL results or RDF media type."""
+        """Serialize the result in a SPARQL results or RDF media type."""
         if self.is_graph:
             rdf_format = GRAPH_MEDIA_TYPES.get(media_type)
             if rdf_format is None:

@@ -92,7 +92,7 @@ def _json_response(body: dict, status: int, headers: tuple[tuple[str, str], ...]
 
 
 def handle_mpli_error(error: MpliError) -> Response:
-    """Answer an :class:`MpliError` with its status from the table and its JSON body."""
+    """Return the response for an :class:`MpliError`: its status from the table and its JSON body."""
     row = response_for(type(error))
     if row.status >= 500 and not isinstance(error, LimitExceededError):
         logger.error("request %s failed: %s", g.get("request_id"), error.message)
@@ -108,7 +108,7 @@ def handle_mpli_error(error: MpliError) -> Response:
 
 
 def handle_http_exception(error: HTTPException) -> Response:
-    """Answer a werkzeug HTTP error (404 route, 405 method, 413 body) with the same JSON shape."""
+    """Return the response for a werkzeug HTTP error (404 route, 405 method, 413 body) in the same JSON shape."""
     if isinstance(error, RequestEntityTooLarge):
         return handle_mpli_error(
             PayloadTooLargeError(
@@ -130,7 +130,7 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
-    """Log an unexpected exception with its traceback and answer 500 without internal details."""
+    """Log an unexpected exception with its traceback and return a 500 response without internal details."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     request_id = g.get("request_id")

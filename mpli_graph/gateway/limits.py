@@ -110,7 +110,7 @@ class QueryRunner:
 
         Raise :class:`LimitExceededError` when the deadline passes, the output grows
         past the size limit or every worker slot is taken. Re-raise an
-        :class:`MpliError` that ``work`` raised. ``hint`` tells the client how to stay
+        :class:`MpliError` that ``work`` raised. ``hint`` is the advice to the client on how to stay
         within the limits.
         """
         if not self._slots.acquire(timeout=min(1.0, self.limits.timeout)):

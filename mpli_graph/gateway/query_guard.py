@@ -13,9 +13,9 @@ fewer. SPARQL lets ``\\uXXXX`` escapes stand anywhere in a query, so the check
 also runs on the text with those escapes decoded.
 
 pyoxigraph 0.5's query parser overflows the stack of the server process on
-deeply nested text (a segmentation fault with 20000 nested parentheses), so the
+deeply nested text: 20000 nested parentheses gave a segmentation fault. So the
 guard also rejects a query whose ``(``, ``{`` or ``[`` nesting is deeper than a
-limit before the parser reads it.
+limit, before the parser reads it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The shared objects of one gateway app: its configuration, store backend and runners.
 
-``runner`` runs SPARQL queries; ``document_runner`` runs resolution, validation
-and credential verification in a separate pool of worker slots, so that queries
+``runner`` runs SPARQL queries. ``document_runner`` runs resolution, validation
+and credential verification in a separate pool of worker slots, so queries
 still running past their time limit cannot lock those routes out.
 """
 

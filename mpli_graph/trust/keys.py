@@ -349,6 +349,6 @@ def load_key_file(path: Path) -> PrivateKey:
         key = private_key_from_jwk(document["privateKeyJwk"])
     else:
         raise MalformedCredentialError(
-            f"key file {path} holds no private key: expected secretKeyMultibase or a JWK with d"
+            f"key file {path} contains no private key: expected secretKeyMultibase or a JWK with d"
         )
     return PrivateKey(key.key, id=document.get("id"), controller=document.get("controller"))

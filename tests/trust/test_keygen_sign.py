@@ -8,7 +8,7 @@ import stat
 from mpli_graph.cli import main
 
 
-def test_keygen_writes_owner_only_file_and_prints_the_key_id(tmp_path, capsys):
+def test_keygen_owner_only_file(tmp_path, capsys):
     key_file = tmp_path / "key.json"
 
     assert main(["credential", "keygen", "-o", str(key_file)]) == 0
@@ -100,4 +100,5 @@ def test_sign_refuses_a_consumer_manifest(tmp_path, capsys):
 
     assert main(["manifest", "sign", str(manifest), "--key", str(key_file)]) == 2
     error = capsys.readouterr().err
-    assert "mpli:ProviderManifest" in error and "ConsumerManifest" in error
+    assert "mpli:ProviderManifest" in error
+    assert "ConsumerManifest" in error
