@@ -109,8 +109,7 @@ def add_scaleway_rdb(builder: ManifestBuilder, document: dict[str, Any]) -> None
 def add_scaleway_redis(builder: ManifestBuilder, document: dict[str, Any]) -> None:
     """Add the managed Redis offering of the zone that the recorded request names."""
     entry = member(document, "redis-versions", file=SCALEWAY_FILE)
-    url = entry.get("url", "")
-    zone = url.split("/zones/")[1].split("/")[0] if "/zones/" in url else ""
+    zone = segment_after(entry.get("url", ""), "zones")
     if not zone:
         logger.warning("%s: redis-versions skipped: the request URL names no zone", SCALEWAY_FILE)
         return
@@ -134,8 +133,7 @@ def add_scaleway_redis(builder: ManifestBuilder, document: dict[str, Any]) -> No
 def add_scaleway_mongodb(builder: ManifestBuilder, document: dict[str, Any]) -> None:
     """Add the managed MongoDB offering of the region that the recorded request names."""
     entry = member(document, "mongodb-versions", file=SCALEWAY_FILE)
-    url = entry.get("url", "")
-    region = url.split("/regions/")[1].split("/")[0] if "/regions/" in url else ""
+    region = segment_after(entry.get("url", ""), "regions")
     if not region:
         logger.warning("%s: mongodb-versions skipped: the request URL names no region", SCALEWAY_FILE)
         return
@@ -396,3 +394,11 @@ def add_ionos_service(
         for resource in sorted(resources):
             graph.add((delivery, MPLI.terraformResourceType, Literal(resource)))
         graph.add((delivery, DCTERMS.source, Literal("; ".join(records))))
+
+
+def segment_after(url: str, name: str) -> str:
+    """Return the URL path segment after ``/NAME/``, such as the zone of ``.../zones/fr-par-1/...``, or ``""``."""
+    marker = f"/{name}/"
+    if marker not in url:
+        return ""
+    return url.split(marker)[1].split("/")[0]
